@@ -1,0 +1,17 @@
+-- Indexes, kept apart from the tables so a bulk load can build them after
+-- the rows are in.  Each sort order of GET /reviews has a partial index over
+-- non-reported reviews that yields one product's page in order; photos are
+-- read by an index-only scan.
+
+CREATE INDEX IF NOT EXISTS reviews_newest
+	ON reviews (product_id, date_ms DESC, id DESC) WHERE NOT reported;
+CREATE INDEX IF NOT EXISTS reviews_helpful
+	ON reviews (product_id, helpfulness DESC, date_ms DESC, id DESC)
+	WHERE NOT reported;
+CREATE INDEX IF NOT EXISTS reviews_relevant
+	ON reviews (product_id, (date_ms + 2592000000::bigint * helpfulness) DESC,
+	    id DESC) WHERE NOT reported;
+CREATE INDEX IF NOT EXISTS reviews_photos_review
+	ON reviews_photos (review_id, id) INCLUDE (url);
+CREATE INDEX IF NOT EXISTS characteristics_product
+	ON characteristics (product_id, id);

@@ -1,0 +1,294 @@
+# spawn/lib.sh: the pieces of the local stack, sourced by spawn/stack.
+# Every function works from the variables stack_init sets; nothing here
+# touches a process it did not start (pids come from our own pid files).
+
+say() { printf '%s\n' "stack: $*" >&2; }
+die() { printf '%s\n' "stack: $*" >&2; exit 1; }
+
+# Debian packages the stack needs to build, run and test.
+STACK_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
+	spawn-fcgi multiwatch libpq-dev libcjson-dev check nginx postgresql-15
+	postgresql-client-15 curl jq valgrind procps"
+
+# stack_init: where everything lives.  STACK_DIR holds the private cluster,
+# sockets, pid files, logs and rendered configs; the build is shared.
+stack_init() {
+	ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	STACK_DIR=${STACK_DIR:-$ROOT/.stack}
+	BUILD_DIR=${BUILD_DIR:-$ROOT/.build}
+	RUN_DIR=$STACK_DIR/run
+	LOG_DIR=$STACK_DIR/log
+	PG_DATA=$STACK_DIR/pg
+	CONF_DIR=$STACK_DIR/nginx
+	PORT=${PORT:-3000}
+	STACK_PGPORT=${STACK_PGPORT:-5499}
+	NCPU=$(nproc)
+	WORKERS=${WORKERS:-$((NCPU * 8))}
+	NGINX_WORKERS=${NGINX_WORKERS:-$NCPU}
+	SAMPLE_SCALE=${SAMPLE_SCALE:-0.005}
+	PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
+	BIN=$BUILD_DIR/src/reviews-fcgi
+	GEN=$BUILD_DIR/src/reviews-gen
+	# The database: DATABASE_URL or the libpq environment if the user set
+	# either, else the private cluster.
+	if [ -n "${DATABASE_URL:-}" ] || [ -n "${PGHOST:-}${PGDATABASE:-}${PGSERVICE:-}" ]; then
+		DB_PRIVATE=0
+		DB_URL=${DATABASE_URL:-}
+	else
+		DB_PRIVATE=1
+		DB_URL="host=$RUN_DIR port=$STACK_PGPORT dbname=reviews user=reviews"
+	fi
+	if [ "$(id -u)" = 0 ]; then
+		RUN_AS=nobody	# NGINX workers and FastCGI workers
+		PG_USER=postgres
+	else
+		RUN_AS=
+		PG_USER=$(id -un)
+	fi
+}
+
+# need_packages: install what is missing (as root), else say the exact line.
+need_packages() {
+	local missing=() p
+	for p in $STACK_PACKAGES; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||
+			missing+=("$p")
+	done
+	# Any NGINX flavour will do.
+	if [[ " ${missing[*]} " == *" nginx "* ]] && command -v nginx >/dev/null; then
+		missing=("${missing[@]/nginx/}")
+	fi
+	missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+	[ ${#missing[@]} -eq 0 ] && return 0
+	if [ "$(id -u)" != 0 ]; then
+		die "missing packages; run as root: apt-get install -y ${missing[*]}"
+	fi
+	say "installing ${missing[*]}"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >/dev/null
+	# Debian's nginx and postgresql packages start system services where
+	# systemd runs; the stack runs its own and never depends on those.
+	apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+# build: configure once, then make (quick when nothing changed).
+build() {
+	if [ ! -x "$ROOT/configure" ] || [ "$ROOT/configure.ac" -nt "$ROOT/configure" ] ||
+	   [ "$ROOT/Makefile.am" -nt "$ROOT/Makefile.in" ]; then
+		say "autoreconf"
+		(cd "$ROOT" && autoreconf -fi >/dev/null 2>&1) || die "autoreconf failed"
+	fi
+	mkdir -p "$BUILD_DIR"
+	if [ ! -f "$BUILD_DIR/Makefile" ] || [ "$ROOT/configure" -nt "$BUILD_DIR/Makefile" ]; then
+		say "configure"
+		(cd "$BUILD_DIR" && "$ROOT/configure" --enable-werror ${CONFIGURE_FLAGS:-} >configure.out 2>&1) ||
+			die "configure failed: see $BUILD_DIR/configure.out"
+	fi
+	make -C "$BUILD_DIR" -j"$NCPU" >"$BUILD_DIR/make.out" 2>&1 ||
+		{ tail -30 "$BUILD_DIR/make.out" >&2; die "build failed: see $BUILD_DIR/make.out"; }
+	# Workers run as $RUN_AS: the binary must be reachable by it.
+	if [ -n "$RUN_AS" ] && ! runuser -u "$RUN_AS" -- test -x "$BIN"; then
+		die "$BIN is not reachable by user $RUN_AS: clone the project under a directory every user can traverse (e.g. /srv or /tmp), or set BUILD_DIR and STACK_DIR there"
+	fi
+}
+
+# as_pg CMD...: run a PostgreSQL server command as the cluster's owner.
+as_pg() {
+	if [ "$(id -u)" = 0 ]; then
+		runuser -u "$PG_USER" -- "$@"
+	else
+		"$@"
+	fi
+}
+
+# psql_db ARGS...: psql on the service's database, stopping at the first error.
+psql_db() {
+	if [ -n "$DB_URL" ]; then
+		psql -X -q -v ON_ERROR_STOP=1 -d "$DB_URL" "$@"
+	else
+		psql -X -q -v ON_ERROR_STOP=1 "$@"
+	fi
+}
+
+pg_running() {
+	[ -f "$PG_DATA/postmaster.pid" ] && as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1
+}
+
+# pg_up: create (first time) and start the private cluster.
+pg_up() {
+	mkdir -p "$RUN_DIR" "$LOG_DIR"
+	if [ "$(id -u)" = 0 ]; then
+		chown "$PG_USER" "$STACK_DIR" "$RUN_DIR" "$LOG_DIR"
+		runuser -u "$PG_USER" -- test -w "$STACK_DIR" ||
+			die "$STACK_DIR is not reachable by user $PG_USER: put the project (or STACK_DIR) under a directory every user can traverse"
+	fi
+	if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+		say "initdb $PG_DATA"
+		as_pg "$PG_BIN/initdb" -D "$PG_DATA" -U postgres -A trust -E UTF8 \
+			--locale=C.UTF-8 >"$LOG_DIR/initdb.log" 2>&1 ||
+			die "initdb failed: see $LOG_DIR/initdb.log"
+		cat >>"$PG_DATA/postgresql.conf" <<-CONF
+		# reviews stack
+		port = $STACK_PGPORT
+		listen_addresses = '127.0.0.1'
+		unix_socket_directories = '$RUN_DIR'
+		max_connections = 300
+		shared_buffers = 512MB
+		work_mem = 16MB
+		maintenance_work_mem = 512MB
+		max_wal_size = 4GB
+		checkpoint_timeout = 15min
+		logging_collector = off
+		CONF
+	fi
+	if ! pg_running; then
+		as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOG_DIR/postgres.log" -w -t 60 start >/dev/null ||
+			die "PostgreSQL did not start: see $LOG_DIR/postgres.log"
+	fi
+	local su="host=$RUN_DIR port=$STACK_PGPORT user=postgres"
+	psql -X -q -d "$su dbname=postgres" -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'reviews'" | grep -q 1 ||
+		psql -X -q -d "$su dbname=postgres" -c "CREATE ROLE reviews LOGIN"
+	psql -X -q -d "$su dbname=postgres" -tAc "SELECT 1 FROM pg_database WHERE datname = 'reviews'" | grep -q 1 ||
+		psql -X -q -d "$su dbname=postgres" -c "CREATE DATABASE reviews OWNER reviews"
+}
+
+pg_down() {
+	pg_running || return 0
+	as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
+}
+
+# schema: tables and indexes (idempotent).
+schema() {
+	psql_db -f "$ROOT/db/schema.sql" -f "$ROOT/db/indexes.sql" >/dev/null
+}
+
+# load_dir DIR: replace the data set with the four CSV files of DIR.
+load_dir() {
+	local dir=$1 f
+	for f in reviews characteristics reviews_photos characteristic_reviews; do
+		[ -f "$dir/$f.csv" ] || die "$dir/$f.csv is missing"
+	done
+	say "loading $dir (replacing the data set)"
+	psql_db -c "TRUNCATE characteristic_reviews, reviews_photos, characteristics, reviews, product_meta"
+	psql_db -c "\\copy characteristics (id, product_id, name) FROM '$dir/characteristics.csv' WITH (FORMAT csv, HEADER true)"
+	psql_db -c "\\copy reviews (id, product_id, rating, date_ms, summary, body, recommend, reported, reviewer_name, reviewer_email, response, helpfulness) FROM '$dir/reviews.csv' WITH (FORMAT csv, HEADER true, NULL 'null')"
+	psql_db -c "\\copy reviews_photos (id, review_id, url) FROM '$dir/reviews_photos.csv' WITH (FORMAT csv, HEADER true)"
+	psql_db -c "\\copy characteristic_reviews (id, characteristic_id, review_id, value) FROM '$dir/characteristic_reviews.csv' WITH (FORMAT csv, HEADER true)"
+	psql_db -f "$ROOT/db/aggregates.sql" -f "$ROOT/db/sequences.sql" >/dev/null
+	psql_db -c "ANALYZE"
+}
+
+# sample: a small generated data set, loaded when the database is empty.
+sample() {
+	local n
+	n=$(psql_db -tAc "SELECT count(*) FROM (SELECT 1 FROM reviews LIMIT 1) x")
+	[ "$n" = 0 ] || return 0
+	local dir=$STACK_DIR/sample
+	"$GEN" --scale "$SAMPLE_SCALE" --seed 1 --out "$dir" 2>"$LOG_DIR/gen.log" ||
+		die "generator failed: see $LOG_DIR/gen.log"
+	load_dir "$dir"
+}
+
+# keepalive_for WORKERS: idle upstream connections per NGINX worker, so that
+# all NGINX workers together pin at most half the pool (DESIGN.md's trap).
+keepalive_for() {
+	echo $(($1 / (2 * NGINX_WORKERS)))
+}
+
+# nginx_render UPSTREAM_TEMPLATE: write the configs into CONF_DIR.
+nginx_render() {
+	local tmpl=$1 ka cors user_line=
+	mkdir -p "$CONF_DIR" "$RUN_DIR" "$LOG_DIR"
+	ka=$(keepalive_for "${MIN_POOL:-$WORKERS}")
+	if [ "$ka" -ge 1 ]; then
+		KEEPALIVE_LINE="keepalive $ka;"
+	else
+		KEEPALIVE_LINE="# pool too small for kept-alive connections"
+	fi
+	if [ "${CORS_ORIGINS:-*}" = "*" ]; then
+		cors='		default "*";'
+	else
+		cors='		default "";'
+		for o in $CORS_ORIGINS; do
+			cors+=$'\n'"		\"$o\" \$http_origin;"
+		done
+	fi
+	[ -n "$RUN_AS" ] && user_line="user $RUN_AS $(id -gn "$RUN_AS");"
+	local f
+	for f in nginx.conf server.conf; do
+		render "$ROOT/nginx/$f.in" >"$CONF_DIR/$f"
+	done
+	render "$ROOT/nginx/$tmpl" >"$CONF_DIR/upstream.conf"
+	cp "$ROOT/nginx/fastcgi.conf" "$ROOT/nginx/errors.conf" "$ROOT/nginx/error-pages.conf" "$CONF_DIR/"
+	# The map's entries span lines: substitute them last.
+	CORS_MAP=$cors perl -0pi -e 's/\@CORS_MAP\@/$ENV{CORS_MAP}/' "$CONF_DIR/nginx.conf"
+	sed -i "s|@NGINX_USER@|$user_line|" "$CONF_DIR/nginx.conf"
+}
+
+# render FILE: fill the @NAME@ placeholders every template shares.
+render() {
+	sed -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" \
+	    -e "s|@RUN_DIR@|$RUN_DIR|g" \
+	    -e "s|@LOG_DIR@|$LOG_DIR|g" \
+	    -e "s|@CONF_DIR@|$CONF_DIR|g" \
+	    -e "s|@SOCKET@|$RUN_DIR/reviews.sock|g" \
+	    -e "s|@LISTEN@|127.0.0.1:$PORT|g" \
+	    -e "s|@KEEPALIVE_LINE@|$KEEPALIVE_LINE|g" \
+	    -e "s|@SERVERS@|${SERVERS:-}|g" \
+	    "$1"
+}
+
+nginx_pid() {
+	local pid
+	[ -f "$RUN_DIR/nginx.pid" ] || return 1
+	pid=$(cat "$RUN_DIR/nginx.pid")
+	kill -0 "$pid" 2>/dev/null || return 1
+	echo "$pid"
+}
+
+# nginx_up: start our NGINX (its own -c and -p), or reload it.
+nginx_up() {
+	nginx -t -q -p "$STACK_DIR" -c "$CONF_DIR/nginx.conf" 2>"$LOG_DIR/nginx-test.log" ||
+		{ cat "$LOG_DIR/nginx-test.log" >&2; die "NGINX config does not load"; }
+	if nginx_pid >/dev/null; then
+		nginx -p "$STACK_DIR" -c "$CONF_DIR/nginx.conf" -s reload
+	else
+		nginx -p "$STACK_DIR" -c "$CONF_DIR/nginx.conf" ||
+			die "NGINX did not start: see $LOG_DIR/nginx-error.log"
+	fi
+}
+
+nginx_down() {
+	local pid i
+	pid=$(nginx_pid) || return 0
+	kill -QUIT "$pid"
+	for i in $(seq 1 100); do
+		kill -0 "$pid" 2>/dev/null || return 0
+		sleep 0.1
+	done
+	kill -TERM "$pid" 2>/dev/null || true
+}
+
+# pool_up: the local pool of WORKERS workers on a Unix socket.
+pool_up() {
+	mkdir -p "$RUN_DIR" "$LOG_DIR"
+	[ -n "$RUN_AS" ] && chown "$RUN_AS" "$LOG_DIR/workers.log" 2>/dev/null || true
+	DATABASE_URL=$DB_URL "$ROOT/spawn/pool" start --pidfile "$RUN_DIR/pool.pid" \
+		--bin "$BIN" --socket "$RUN_DIR/reviews.sock" --workers "$WORKERS" \
+		${RUN_AS:+--user "$RUN_AS"} --log "$LOG_DIR/workers.log" \
+		${WORKER_WRAPPER:+--wrapper "$WORKER_WRAPPER"}
+}
+
+pool_down() {
+	"$ROOT/spawn/pool" stop --pidfile "$RUN_DIR/pool.pid"
+}
+
+# wait_healthy SECONDS: until /healthz answers 200 through NGINX.
+wait_healthy() {
+	local i
+	for i in $(seq 1 $(($1 * 10))); do
+		curl -fsS -o /dev/null "http://127.0.0.1:$PORT/healthz" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	return 1
+}

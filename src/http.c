@@ -1,0 +1,204 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "http.h"
+#include "json.h"
+
+/* Extra header line(s) added to every response; set once by http_init. */
+static char http_extra[64];
+
+/*
+ * Set up response decoration.  With debug on, every response names the
+ * worker's pid in X-Worker-Pid, so the end-to-end tests can prove that a
+ * write is seen by a different worker.
+ */
+void
+http_init(int debug)
+{
+	http_extra[0] = '\0';
+	if (debug)
+		snprintf(http_extra, sizeof(http_extra),
+		    "X-Worker-Pid: %ld\r\n", (long)getpid());
+}
+
+/* Reason phrase for the statuses this service sends. */
+const char *
+http_reason(int status)
+{
+	switch (status) {
+	case 200: return "OK";
+	case 201: return "Created";
+	case 204: return "No Content";
+	case 400: return "Bad Request";
+	case 404: return "Not Found";
+	case 405: return "Method Not Allowed";
+	case 409: return "Conflict";
+	case 413: return "Payload Too Large";
+	case 415: return "Unsupported Media Type";
+	case 500: return "Internal Server Error";
+	case 503: return "Service Unavailable";
+	default: return "Unknown";
+	}
+}
+
+/* Map a REQUEST_METHOD string to its bit. */
+enum http_method
+http_method_of(const char *m)
+{
+	if (m == NULL)
+		return HTTP_OTHER;
+	if (strcmp(m, "GET") == 0)
+		return HTTP_GET;
+	if (strcmp(m, "POST") == 0)
+		return HTTP_POST;
+	if (strcmp(m, "PUT") == 0)
+		return HTTP_PUT;
+	return HTTP_OTHER;
+}
+
+/*
+ * Whether a Content-Type names JSON: "application/json", any case, with
+ * optional parameters after a ';' (charset=utf-8).
+ */
+int
+http_is_json(const char *ct)
+{
+	static const char	 json[] = "application/json";
+	size_t			 n = sizeof(json) - 1;
+
+	if (ct == NULL || strncasecmp(ct, json, n) != 0)
+		return 0;
+	ct += n;
+	while (*ct == ' ' || *ct == '\t')
+		ct++;
+	return *ct == '\0' || *ct == ';';
+}
+
+/* Fill req from the FastCGI parameters NGINX sent. */
+void
+http_req_init(struct http_req *req, FCGX_Request *fcgx)
+{
+	const char	*path;
+
+	req->fcgx = fcgx;
+	req->method = http_method_of(FCGX_GetParam("REQUEST_METHOD", fcgx->envp));
+	if ((path = FCGX_GetParam("DOCUMENT_URI", fcgx->envp)) == NULL)
+		path = "/";
+	req->path = path;
+	req->query = FCGX_GetParam("QUERY_STRING", fcgx->envp);
+	if (req->query == NULL)
+		req->query = "";
+	req->content_type = FCGX_GetParam("CONTENT_TYPE", fcgx->envp);
+	req->content_length = FCGX_GetParam("CONTENT_LENGTH", fcgx->envp);
+}
+
+/*
+ * Read the request body into buf (cap bytes, NUL-terminated, so it holds at
+ * most cap - 1 bytes of body).  Returns 0 with *len set, or -1 when the body
+ * is larger than that: the caller answers 413.
+ */
+int
+http_read_body(struct http_req *req, char *buf, size_t cap, size_t *len)
+{
+	size_t	 n = 0;
+	int	 got;
+
+	if (req->content_length != NULL &&
+	    strtoull(req->content_length, NULL, 10) >= cap)
+		return -1;
+	while (n < cap - 1) {
+		got = FCGX_GetStr(buf + n, (int)(cap - 1 - n), req->fcgx->in);
+		if (got <= 0)
+			break;
+		n += (size_t)got;
+	}
+	if (n == cap - 1 && FCGX_GetChar(req->fcgx->in) != EOF)
+		return -1;
+	buf[n] = '\0';
+	*len = n;
+	return 0;
+}
+
+/*
+ * Send a complete response: status, optional extra header lines (each ending
+ * in CRLF), and a JSON body of len bytes (none when body is NULL).
+ */
+void
+http_send(struct http_req *req, int status, const char *headers,
+    const char *body, size_t len)
+{
+	char	 head[512];
+	int	 n;
+
+	if (body != NULL)
+		n = snprintf(head, sizeof(head), "Status: %d %s\r\n%s%s"
+		    "Content-Type: application/json; charset=utf-8\r\n"
+		    "Content-Length: %zu\r\n\r\n", status, http_reason(status),
+		    headers ? headers : "", http_extra, len);
+	else
+		n = snprintf(head, sizeof(head), "Status: %d %s\r\n%s%s\r\n",
+		    status, http_reason(status), headers ? headers : "",
+		    http_extra);
+	if (n < 0 || (size_t)n >= sizeof(head))
+		n = snprintf(head, sizeof(head), "Status: 500 %s\r\n\r\n",
+		    http_reason(500));
+	FCGX_PutStr(head, n, req->fcgx->out);
+	if (body != NULL)
+		FCGX_PutStr(body, (int)len, req->fcgx->out);
+}
+
+/*
+ * Send {"error":"<field> <complaint>"} (or just the complaint when field is
+ * NULL) with the given status and extra headers.
+ */
+void
+http_send_error(struct http_req *req, int status, const char *headers,
+    const char *field, const char *complaint)
+{
+	const char	*body;
+	size_t		 len;
+
+	body = json_error(field, complaint, &len);
+	if (body == NULL) {
+		static const char oom[] = "{\"error\":\"out of memory\"}";
+
+		http_send(req, 500, NULL, oom, sizeof(oom) - 1);
+		return;
+	}
+	http_send(req, status, headers, body, len);
+}
+
+/* Send a bodiless response, such as 204. */
+void
+http_send_status(struct http_req *req, int status)
+{
+	http_send(req, status, NULL, NULL, 0);
+}
+
+/* The database cannot be reached: 503, and when to try again. */
+void
+http_send_unavailable(struct http_req *req)
+{
+	http_send_error(req, 503, "Retry-After: 1\r\n", NULL,
+	    "service unavailable: the database cannot be reached, retry shortly");
+}
+
+/*
+ * Answer a request the database could not serve, with the status db_run
+ * chose.  The message never carries the database's own text: that goes to
+ * the worker's log.
+ */
+void
+http_send_failure(struct http_req *req, int status)
+{
+	if (status == 503)
+		http_send_unavailable(req);
+	else if (status == 400)
+		http_send_error(req, 400, NULL, NULL,
+		    "request conflicts with the stored data");
+	else
+		http_send_error(req, 500, NULL, NULL, "internal error");
+}

@@ -1,0 +1,80 @@
+/*
+ * reviews-fcgi: one single-threaded FastCGI worker of the Ratings & Reviews
+ * API.  spawn-fcgi binds the socket and multiwatch forks N of these onto it
+ * (fd 0); each keeps one PostgreSQL connection for its whole life.
+ *
+ * Environment:
+ *   DATABASE_URL           libpq conninfo or URI; unset: PGHOST, PGPORT, ...
+ *   REVIEWS_DEBUG_HEADERS  1: add X-Worker-Pid to responses (tests)
+ */
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <fcgiapp.h>
+#include <libpq-fe.h>
+
+#include "db.h"
+#include "http.h"
+#include "json.h"
+#include "router.h"
+
+static volatile sig_atomic_t main_stop;
+
+/*
+ * SIGTERM/SIGINT: finish the request in hand, then leave the accept loop.
+ * libfcgi's accept gives up on EINTR once shutdown is pending.
+ */
+static void
+main_on_signal(int sig)
+{
+	(void)sig;
+	main_stop = 1;
+	FCGX_ShutdownPending();
+}
+
+/* Install the signal handlers: no SA_RESTART, so accept is interrupted. */
+static void
+main_signals(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = main_on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+}
+
+int
+main(void)
+{
+	FCGX_Request	 fcgx;
+	struct http_req	 req;
+	const char	*url, *debug;
+	PGresult	*res;
+	int		 status;
+
+	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, 0, 0) != 0)
+		return 1;
+	main_signals();
+	url = getenv("DATABASE_URL");
+	debug = getenv("REVIEWS_DEBUG_HEADERS");
+	db_init(url != NULL ? url : "");
+	http_init(debug != NULL && strcmp(debug, "1") == 0);
+	/* Connect now so the first request does not pay for it; if the
+	 * database is down, requests get 503 until it is back. */
+	if ((res = db_run(DB_PING, NULL, &status)) != NULL)
+		PQclear(res);
+	while (!main_stop && FCGX_Accept_r(&fcgx) >= 0) {
+		http_req_init(&req, &fcgx);
+		router_dispatch(&req);
+		FCGX_Finish_r(&fcgx);
+	}
+	FCGX_Free(&fcgx, 1);
+	db_close();
+	json_free();
+	return 0;
+}

@@ -1,0 +1,115 @@
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include <cjson/cJSON.h>
+
+#include "db.h"
+#include "json.h"
+#include "meta.h"
+#include "router.h"
+
+/* Meta columns, in DB_META's order. */
+enum {
+	META_RATING_1, META_RATING_5 = 4, META_REC_FALSE, META_REC_TRUE,
+	META_CHAR_ID, META_CHAR_NAME, META_CHAR_SUM, META_CHAR_COUNT
+};
+
+/* A count column as its decimal string; "0" when the product has none. */
+static const char *
+meta_count(const PGresult *res, int col)
+{
+	return PQgetisnull(res, 0, col) ? "0" : PQgetvalue(res, 0, col);
+}
+
+/*
+ * Build the meta document from DB_META's rows.  Returns a tree the caller
+ * frees with cJSON_Delete, or NULL when memory runs out.
+ */
+static cJSON *
+meta_tree(const PGresult *res, const char *product)
+{
+	static const char *const stars[] = { "1", "2", "3", "4", "5" };
+	char		 mean[JSON_MEAN_MAX];
+	cJSON		*root, *o, *chars, *c;
+	int		 i, n = PQntuples(res);
+	int64_t		 sum, count;
+
+	if ((root = cJSON_CreateObject()) == NULL)
+		return NULL;
+	if (cJSON_AddStringToObject(root, "product_id", product) == NULL ||
+	    (o = cJSON_AddObjectToObject(root, "ratings")) == NULL)
+		goto fail;
+	for (i = 0; i < 5; i++)
+		if (cJSON_AddStringToObject(o, stars[i],
+		    meta_count(res, META_RATING_1 + i)) == NULL)
+			goto fail;
+	if ((o = cJSON_AddObjectToObject(root, "recommended")) == NULL ||
+	    cJSON_AddStringToObject(o, "false",
+	    meta_count(res, META_REC_FALSE)) == NULL ||
+	    cJSON_AddStringToObject(o, "true",
+	    meta_count(res, META_REC_TRUE)) == NULL ||
+	    (chars = cJSON_AddObjectToObject(root, "characteristics")) == NULL)
+		goto fail;
+	for (i = 0; i < n; i++) {
+		if (PQgetisnull(res, i, META_CHAR_ID))
+			continue;
+		if ((c = cJSON_AddObjectToObject(chars,
+		    PQgetvalue(res, i, META_CHAR_NAME))) == NULL ||
+		    cJSON_AddNumberToObject(c, "id",
+		    strtod(PQgetvalue(res, i, META_CHAR_ID), NULL)) == NULL)
+			goto fail;
+		sum = strtoll(PQgetvalue(res, i, META_CHAR_SUM), NULL, 10);
+		count = strtoll(PQgetvalue(res, i, META_CHAR_COUNT), NULL, 10);
+		if (json_mean(sum, count, mean)) {
+			if (cJSON_AddStringToObject(c, "value", mean) == NULL)
+				goto fail;
+		} else if (cJSON_AddNullToObject(c, "value") == NULL)
+			goto fail;
+	}
+	return root;
+fail:
+	cJSON_Delete(root);
+	return NULL;
+}
+
+/* GET /reviews/meta?product_id=N: two maintained aggregates, one query. */
+void
+meta_get(struct route_ctx *ctx)
+{
+	char		 product[16];
+	const char	*params[1] = { product }, *out;
+	PGresult	*res;
+	cJSON		*tree;
+	size_t		 len;
+	int		 status;
+
+	snprintf(product, sizeof(product), "%" PRId64, ctx->num[0]);
+	if ((res = db_run(DB_META, params, &status)) == NULL) {
+		http_send_failure(ctx->req, status);
+		return;
+	}
+	tree = meta_tree(res, product);
+	PQclear(res);
+	if (tree == NULL || (out = json_render(tree, &len)) == NULL)
+		http_send_failure(ctx->req, 500);
+	else
+		http_send(ctx->req, 200, NULL, out, len);
+	cJSON_Delete(tree);
+}
+
+/* GET /healthz: 200 when this worker can reach the database, else 503. */
+void
+health_get(struct route_ctx *ctx)
+{
+	static const char	 ok[] = "{\"status\":\"ok\"}";
+	PGresult		*res;
+	int			 status;
+
+	if ((res = db_run(DB_PING, NULL, &status)) == NULL) {
+		http_send_unavailable(ctx->req);
+		return;
+	}
+	PQclear(res);
+	http_send(ctx->req, 200, NULL, ok, sizeof(ok) - 1);
+}

@@ -1,0 +1,120 @@
+/*
+ * Every statement the worker runs, in one table of {name, sql}.  They are
+ * prepared once per connection (db.c) and take their input only as
+ * parameters: no SQL is ever built from a request.
+ *
+ * Lists join the page of reviews to their photos, one row per photo (or one
+ * row with NULL photo columns), and keep the sort order so the worker can
+ * group rows in a single pass.  Each sort has a partial index over
+ * non-reported reviews (db/schema.sql) that serves it for one product.
+ */
+#include "db.h"
+
+#define LIST_COLUMNS \
+	"r.id, r.rating, r.summary, r.recommend, r.response, r.body, " \
+	"r.date_ms, r.reviewer_name, r.helpfulness, p.id, p.url "
+
+#define LIST_SQL(order, outer) \
+	"SELECT " LIST_COLUMNS \
+	"FROM (SELECT * FROM reviews WHERE product_id = $1 AND NOT reported " \
+	"ORDER BY " order " LIMIT $2 OFFSET $3) r " \
+	"LEFT JOIN reviews_photos p ON p.review_id = r.id " \
+	"ORDER BY " outer ", p.id"
+
+/* One statement per write: the implicit transaction makes it atomic. */
+#define RATING_COUNTS(sign) \
+	"rating_1 = m.rating_1 " sign " (r.rating = 1)::int, " \
+	"rating_2 = m.rating_2 " sign " (r.rating = 2)::int, " \
+	"rating_3 = m.rating_3 " sign " (r.rating = 3)::int, " \
+	"rating_4 = m.rating_4 " sign " (r.rating = 4)::int, " \
+	"rating_5 = m.rating_5 " sign " (r.rating = 5)::int, " \
+	"recommend_false = m.recommend_false " sign " (NOT r.recommend)::int, " \
+	"recommend_true = m.recommend_true " sign " r.recommend::int "
+
+const struct db_sql db_sql[DB__MAX] = {
+	[DB_PING] = { "ping", "SELECT 1", 0, 1 },
+
+	[DB_LIST_NEWEST] = { "list_newest", LIST_SQL(
+	    "date_ms DESC, id DESC",
+	    "r.date_ms DESC, r.id DESC"), 3, 1 },
+	[DB_LIST_HELPFUL] = { "list_helpful", LIST_SQL(
+	    "helpfulness DESC, date_ms DESC, id DESC",
+	    "r.helpfulness DESC, r.date_ms DESC, r.id DESC"), 3, 1 },
+	/* Each helpful vote counts as thirty days (in ms) of recency. */
+	[DB_LIST_RELEVANT] = { "list_relevant", LIST_SQL(
+	    "(date_ms + 2592000000::bigint * helpfulness) DESC, id DESC",
+	    "(r.date_ms + 2592000000::bigint * r.helpfulness) DESC, r.id DESC"),
+	    3, 1 },
+
+	/* One row per characteristic (at least one row): the maintained
+	 * aggregates, never a scan of the reviews. */
+	[DB_META] = { "meta",
+	    "SELECT m.rating_1, m.rating_2, m.rating_3, m.rating_4, m.rating_5, "
+	    "m.recommend_false, m.recommend_true, "
+	    "c.id, c.name, c.rating_sum, c.rating_count "
+	    "FROM (SELECT $1::integer AS product_id) k "
+	    "LEFT JOIN product_meta m ON m.product_id = k.product_id "
+	    "LEFT JOIN characteristics c ON c.product_id = k.product_id "
+	    "ORDER BY c.id", 1, 1 },
+
+	[DB_PRODUCT_CHARS] = { "product_chars",
+	    "SELECT id FROM characteristics WHERE product_id = $1", 1, 1 },
+
+	/*
+	 * $1 product, $2 rating, $3 summary, $4 body, $5 recommend, $6 name,
+	 * $7 email, $8 photo urls, $9 characteristic ids, $10 their values.
+	 * Characteristic ids were checked against the product just before.
+	 */
+	[DB_POST] = { "post",
+	    "WITH r AS (INSERT INTO reviews (product_id, rating, date_ms, "
+	    "summary, body, recommend, reviewer_name, reviewer_email) "
+	    "VALUES ($1, $2, floor(extract(epoch FROM now()) * 1000)::bigint, "
+	    "$3, $4, $5, $6, $7) RETURNING id, product_id, rating, recommend), "
+	    "ph AS (INSERT INTO reviews_photos (review_id, url) "
+	    "SELECT r.id, u.url FROM r, unnest($8::text[]) WITH ORDINALITY "
+	    "AS u(url, n) ORDER BY u.n), "
+	    "cr AS (INSERT INTO characteristic_reviews "
+	    "(characteristic_id, review_id, value) "
+	    "SELECT c.id, r.id, c.value FROM r, "
+	    "unnest($9::integer[], $10::smallint[]) AS c(id, value)), "
+	    "ch AS (UPDATE characteristics SET "
+	    "rating_sum = rating_sum + c.value, rating_count = rating_count + 1 "
+	    "FROM unnest($9::integer[], $10::smallint[]) AS c(id, value) "
+	    "WHERE characteristics.id = c.id), "
+	    "agg AS (INSERT INTO product_meta AS m (product_id, rating_1, rating_2, "
+	    "rating_3, rating_4, rating_5, recommend_false, recommend_true) "
+	    "SELECT r.product_id, (r.rating = 1)::int, (r.rating = 2)::int, "
+	    "(r.rating = 3)::int, (r.rating = 4)::int, (r.rating = 5)::int, "
+	    "(NOT r.recommend)::int, r.recommend::int FROM r "
+	    "ON CONFLICT (product_id) DO UPDATE SET "
+	    "rating_1 = m.rating_1 + excluded.rating_1, "
+	    "rating_2 = m.rating_2 + excluded.rating_2, "
+	    "rating_3 = m.rating_3 + excluded.rating_3, "
+	    "rating_4 = m.rating_4 + excluded.rating_4, "
+	    "rating_5 = m.rating_5 + excluded.rating_5, "
+	    "recommend_false = m.recommend_false + excluded.recommend_false, "
+	    "recommend_true = m.recommend_true + excluded.recommend_true) "
+	    "SELECT id FROM r", 10, 0 },
+
+	/* Helpfulness is in no aggregate: one row changes. */
+	[DB_HELPFUL] = { "helpful",
+	    "UPDATE reviews SET helpfulness = helpfulness + 1 WHERE id = $1",
+	    1, 0 },
+
+	/*
+	 * Only the first report changes anything (NOT reported); the final
+	 * SELECT tells 404 from an already reported review.
+	 */
+	[DB_REPORT] = { "report",
+	    "WITH r AS (UPDATE reviews SET reported = true "
+	    "WHERE id = $1 AND NOT reported "
+	    "RETURNING id, product_id, rating, recommend), "
+	    "agg AS (UPDATE product_meta m SET " RATING_COUNTS("-")
+	    "FROM r WHERE m.product_id = r.product_id), "
+	    "c AS (UPDATE characteristics c SET "
+	    "rating_sum = c.rating_sum - cr.value, "
+	    "rating_count = c.rating_count - 1 "
+	    "FROM r JOIN characteristic_reviews cr ON cr.review_id = r.id "
+	    "WHERE c.id = cr.characteristic_id) "
+	    "SELECT EXISTS (SELECT 1 FROM reviews WHERE id = $1)", 1, 0 },
+};

@@ -1,0 +1,41 @@
+/*
+ * Input validators (kcgi style): small pure functions that decide whether a
+ * piece of hostile input is acceptable, indexed by an enum so routes and
+ * request-body schemas can name them in tables.  A validator returns NULL when
+ * the input is good, else a complaint to append to the field's name
+ * ("must be an integer between 1 and 5").
+ */
+#ifndef VALID_H
+#define VALID_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct cJSON;
+
+/* The integer and word rules of API.md. */
+enum valid_rule {
+	VALID_PRODUCT_ID,	/* 1..2147483647 */
+	VALID_REVIEW_ID,	/* 1..2147483647 */
+	VALID_PAGE,		/* 1..100000 */
+	VALID_COUNT,		/* 1..1000 */
+	VALID_RATING,		/* 1..5 */
+	VALID_SORT,		/* newest | helpful | relevant */
+	VALID__MAX
+};
+
+/* The sort orders, in the order VALID_SORT stores them. */
+enum valid_sort {
+	SORT_NEWEST,
+	SORT_HELPFUL,
+	SORT_RELEVANT
+};
+
+const char	*valid_str(enum valid_rule, const char *, int64_t *);
+const char	*valid_json_int(enum valid_rule, const struct cJSON *, int64_t *);
+const char	*valid_text(const char *, size_t, size_t, const char *);
+const char	*valid_email(const char *);
+const char	*valid_url(const char *);
+int		 valid_utf8(const char *, size_t *);
+
+#endif
