@@ -175,7 +175,7 @@ load_dir() {
 	psql_db -c "\\copy reviews_photos (id, review_id, url) FROM '$dir/reviews_photos.csv' WITH (FORMAT csv, HEADER true)"
 	psql_db -c "\\copy characteristic_reviews (id, characteristic_id, review_id, value) FROM '$dir/characteristic_reviews.csv' WITH (FORMAT csv, HEADER true)"
 	psql_db -f "$ROOT/db/aggregates.sql" -f "$ROOT/db/sequences.sql" >/dev/null
-	psql_db -c "ANALYZE"
+	psql_db -c "ANALYZE reviews, reviews_photos, characteristics, characteristic_reviews, product_meta"
 }
 
 # sample: a small generated data set, loaded when the database is empty.

@@ -1,0 +1,476 @@
+#!/usr/bin/env bash
+# tests/e2e.sh: the API through real NGINX to real workers and PostgreSQL,
+# one check per row of API.md.  Needs BASE_URL and DATABASE_URL (for
+# fixtures and row counts); PG_STOP/PG_START/POOL_STOP commands enable the
+# fault checks at the end.  Ends with "e2e: N passed, N failed".
+set -uo pipefail
+BASE=${BASE_URL:?BASE_URL is required}
+DB=${DATABASE_URL:?DATABASE_URL is required}
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+pass=0 fail=0
+
+ok() { pass=$((pass + 1)); echo "ok   $*"; }
+bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+sql() { psql -X -q -tA -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
+
+# req METHOD PATH [curl args...]: sets STATUS, BODY and HEADERS (file).
+req() {
+	local m=$1 p=$2
+	shift 2
+	STATUS=$(curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' \
+		-X "$m" "$@" "$BASE$p")
+	BODY=$(cat "$TMP/body")
+}
+header() { grep -i "^$1:" "$TMP/headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
+
+# expect NAME STATUS [BODY]: status, and the exact body when given.
+expect() {
+	local name=$1 st=$2
+	if [ "$STATUS" != "$st" ]; then
+		bad "$name: status $STATUS, want $st; body $BODY"
+	elif [ $# -ge 3 ] && [ "$BODY" != "$3" ]; then
+		bad "$name: body $BODY"$'\n'"      want $3"
+	else
+		ok "$name"
+	fi
+}
+
+# expect_error NAME STATUS FIELD: a JSON error whose message names FIELD,
+# served as JSON.
+expect_error() {
+	local name=$1 st=$2 field=$3 msg
+	msg=$(jq -er '.error' <<<"$BODY" 2>/dev/null)
+	if [ "$STATUS" != "$st" ]; then
+		bad "$name: status $STATUS, want $st; body $BODY"
+	elif [ -z "$msg" ] || [[ "$msg" != *"$field"* ]]; then
+		bad "$name: error does not name $field: $BODY"
+	elif [[ "$(header Content-Type)" != application/json* ]]; then
+		bad "$name: Content-Type $(header Content-Type)"
+	else
+		ok "$name"
+	fi
+}
+
+# expect_jq NAME FILTER WANT: jq FILTER of the last body prints WANT.
+expect_jq() {
+	local got
+	got=$(jq -c "$2" <<<"$BODY" 2>&1)
+	if [ "$got" = "$3" ]; then ok "$1"; else bad "$1: $2 = $got, want $3"; fi
+}
+
+post() {	# post BODY [curl args]: POST /reviews as JSON
+	local b=$1
+	shift
+	req POST /reviews -H 'Content-Type: application/json' --data-binary "$b" "$@"
+}
+
+# A snapshot of every table and aggregate: writes that must write nothing
+# leave it equal.
+snapshot() {
+	sql "SELECT (SELECT count(*) FROM reviews), (SELECT count(*) FROM reviews_photos),
+	    (SELECT count(*) FROM characteristic_reviews),
+	    (SELECT coalesce(sum(helpfulness), 0) FROM reviews),
+	    (SELECT count(*) FROM reviews WHERE reported),
+	    (SELECT coalesce(sum(rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5 + 7 * recommend_true + 11 * recommend_false), 0) FROM product_meta),
+	    (SELECT coalesce(sum(rating_sum * 13 + rating_count), 0) FROM characteristics)"
+}
+
+# ---------------------------------------------------------------------------
+# Fixtures: products in a range the sample data never uses, with dates and
+# helpfulness chosen so each sort order and tie-break is visible.
+P=1900000001	# the sort fixture
+Q=1900000002	# paging: 12 reviews tied on date and helpfulness
+R=1900000003	# a product with characteristics and no reviews
+W=1900000004	# writes
+sql "DELETE FROM characteristic_reviews WHERE review_id IN (SELECT id FROM reviews WHERE product_id >= 1900000000);
+     DELETE FROM reviews_photos WHERE review_id IN (SELECT id FROM reviews WHERE product_id >= 1900000000);
+     DELETE FROM reviews WHERE product_id >= 1900000000;
+     DELETE FROM characteristics WHERE product_id >= 1900000000;
+     DELETE FROM product_meta WHERE product_id >= 1900000000;" >/dev/null
+D=1555200000000			# 2019-04-14T00:00:00.000Z
+DAY=86400000
+ids=$(sql "
+INSERT INTO reviews (product_id, rating, date_ms, summary, body, recommend, reported,
+    reviewer_name, reviewer_email, response, helpfulness) VALUES
+ ($P, 5, $D, 'Old but loved', 'Body one', true, false, 'ann', 'ann@example.com', NULL, 3),
+ ($P, 3, $((D + 50 * DAY)), 'Newest', 'Body two \"quoted\" and é', false, false, 'bob', 'bob@example.com', 'Thanks, Bob!', 0),
+ ($P, 4, $((D + 50 * DAY)), 'Newest tie', 'Body three', true, false, 'cy', 'cy@example.com', NULL, 0),
+ ($P, 1, $((D + 60 * DAY)), 'Reported', 'Body four', false, true, 'dee', 'dee@example.com', NULL, 9),
+ ($P, 2, $((D + 10 * DAY)), 'Helpful', 'Body five', true, false, 'eve', 'eve@example.com', NULL, 3)
+RETURNING id" | tr '\n' ' ')
+read -r A1 A2 A3 A4 A5 <<<"$ids"
+sql "INSERT INTO reviews_photos (review_id, url) VALUES ($A2, 'https://img.example/b.jpg'), ($A2, 'https://img.example/a.jpg');
+     INSERT INTO characteristics (product_id, name) VALUES ($P, 'Fit'), ($P, 'Length'), ($R, 'Quality');" >/dev/null
+read -r C1 C2 <<<"$(sql "SELECT id FROM characteristics WHERE product_id = $P ORDER BY id" | tr '\n' ' ')"
+C3=$(sql "SELECT id FROM characteristics WHERE product_id = $R")
+sql "INSERT INTO characteristic_reviews (characteristic_id, review_id, value) VALUES
+     ($C1, $A1, 5), ($C1, $A2, 2), ($C1, $A3, 4), ($C1, $A4, 1), ($C1, $A5, 4),
+     ($C2, $A1, 3), ($C2, $A2, 3), ($C2, $A3, 3), ($C2, $A4, 1), ($C2, $A5, 2);" >/dev/null
+for i in $(seq 1 12); do
+	echo "($Q, 4, $D, 'tie $i', 'same day, same votes', true, false, 'q$i', 'q$i@example.com', NULL, 1)"
+done | paste -sd, | sed 's/^/INSERT INTO reviews (product_id, rating, date_ms, summary, body, recommend, reported, reviewer_name, reviewer_email, response, helpfulness) VALUES /' >"$TMP/q.sql"
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$TMP/q.sql"
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$(dirname "$0")/../db/aggregates.sql" >/dev/null
+PHOTO_B=$(sql "SELECT id FROM reviews_photos WHERE url = 'https://img.example/b.jpg' AND review_id = $A2")
+PHOTO_A=$((PHOTO_B + 1))
+
+# ---------------------------------------------------------------------------
+# GET /reviews
+review_json() {	# the exact JSON of one fixture review
+	case $1 in
+	1) echo "{\"review_id\":$A1,\"rating\":5,\"summary\":\"Old but loved\",\"recommend\":true,\"response\":null,\"body\":\"Body one\",\"date\":\"2019-04-14T00:00:00.000Z\",\"reviewer_name\":\"ann\",\"helpfulness\":3,\"photos\":[]}" ;;
+	2) echo "{\"review_id\":$A2,\"rating\":3,\"summary\":\"Newest\",\"recommend\":false,\"response\":\"Thanks, Bob!\",\"body\":\"Body two \\\"quoted\\\" and é\",\"date\":\"2019-06-03T00:00:00.000Z\",\"reviewer_name\":\"bob\",\"helpfulness\":0,\"photos\":[{\"id\":$PHOTO_B,\"url\":\"https://img.example/b.jpg\"},{\"id\":$PHOTO_A,\"url\":\"https://img.example/a.jpg\"}]}" ;;
+	3) echo "{\"review_id\":$A3,\"rating\":4,\"summary\":\"Newest tie\",\"recommend\":true,\"response\":null,\"body\":\"Body three\",\"date\":\"2019-06-03T00:00:00.000Z\",\"reviewer_name\":\"cy\",\"helpfulness\":0,\"photos\":[]}" ;;
+	5) echo "{\"review_id\":$A5,\"rating\":2,\"summary\":\"Helpful\",\"recommend\":true,\"response\":null,\"body\":\"Body five\",\"date\":\"2019-04-24T00:00:00.000Z\",\"reviewer_name\":\"eve\",\"helpfulness\":3,\"photos\":[]}" ;;
+	esac
+}
+page_json() {	# page_json PAGE COUNT REVIEW...
+	local page=$1 count=$2 out="" r
+	shift 2
+	for r in "$@"; do out+="${out:+,}$(review_json "$r")"; done
+	echo "{\"product\":\"$P\",\"page\":$page,\"count\":$count,\"results\":[$out]}"
+}
+
+# newest: date desc, the tie (A2, A3 same date) broken by id desc.
+req GET "/reviews?product_id=$P&sort=newest"
+expect "list newest: order, tie-break, every field, reported hidden" 200 "$(page_json 0 5 3 2 5 1)"
+[[ "$(header Content-Type)" == "application/json; charset=utf-8" ]] && ok "list content type" || bad "list content type: $(header Content-Type)"
+# helpful: helpfulness desc, then date desc (A5 newer than A1), then id.
+req GET "/reviews?product_id=$P&sort=helpful"
+expect "list helpful order" 200 "$(page_json 0 5 5 1 3 2)"
+# relevant: date + 30 days x helpfulness: A1 = D+90d, A5 = D+100d,
+# A2 = A3 = D+50d (id desc).
+req GET "/reviews?product_id=$P&sort=relevant"
+expect "list relevant order" 200 "$(page_json 0 5 5 1 3 2)"
+req GET "/reviews?product_id=$P"
+expect "list default sort is relevant, page 1, count 5" 200 "$(page_json 0 5 5 1 3 2)"
+req GET "/reviews?product_id=$P&sort=newest&page=2&count=3"
+expect "list page 2 of 3: page index 1, count echoed" 200 "$(page_json 1 3 1)"
+req GET "/reviews?product_id=$P&sort=newest&page=3&count=3"
+expect "list past the end: empty results" 200 "$(page_json 2 3)"
+req GET "/reviews/?product_id=$P&sort=newest&count=1"
+expect "list with trailing slash" 200 "$(page_json 0 1 3)"
+req GET "/api/reviews?product_id=$P&sort=newest&count=1"
+expect "list under /api" 200 "$(page_json 0 1 3)"
+req GET "/api/reviews/?product_id=$P&sort=newest&count=1&_=1&_=2&foo"
+expect "list ignores unknown parameters, repeated or not" 200 "$(page_json 0 1 3)"
+req GET "/reviews?product%5Fid=$P&sort=new%65st&count=1"
+expect "list decodes percent-encoding" 200 "$(page_json 0 1 3)"
+req GET "/reviews?product_id=1999999999"
+expect "list of an unknown product: empty results" 200 '{"product":"1999999999","page":0,"count":5,"results":[]}'
+req GET "/reviews?product_id=$P&count=1000&page=100000"
+expect "list at the largest page and count" 200 "{\"product\":\"$P\",\"page\":99999,\"count\":1000,\"results\":[]}"
+
+# Paging is stable: Q's twelve reviews tie on everything but id.
+for sort in newest helpful relevant; do
+	all=""
+	for page in 1 2 3; do
+		req GET "/reviews?product_id=$Q&sort=$sort&count=5&page=$page"
+		all+=" $(jq -r '[.results[].review_id] | map(tostring) | join(" ")' <<<"$BODY")"
+	done
+	want=$(sql "SELECT string_agg(id::text, ' ' ORDER BY id DESC) FROM reviews WHERE product_id = $Q")
+	[ "$(echo $all)" = "$want" ] && ok "paging $sort: every review once, id desc on ties" ||
+		bad "paging $sort: got $all, want $want"
+done
+
+# Bad query strings: 400 naming the field.
+while IFS='|' read -r qs field; do
+	req GET "/reviews?$qs"
+	expect_error "list rejects ?$qs" 400 "$field"
+done <<'ROWS'
+|product_id
+page=1|product_id
+product_id=|product_id
+product_id=abc|product_id
+product_id=0|product_id
+product_id=-1|product_id
+product_id=+1|product_id
+product_id=%201|product_id
+product_id=1.5|product_id
+product_id=1e3|product_id
+product_id=2147483648|product_id
+product_id=99999999999999999999999|product_id
+product_id=1%00|product_id
+product_id=1%zz|product_id
+product_id=1&product_id=2|product_id
+product_id=1&page=0|page
+product_id=1&page=100001|page
+product_id=1&page=x|page
+product_id=1&count=0|count
+product_id=1&count=1001|count
+product_id=1&count=-5|count
+product_id=1&sort=NEWEST|sort
+product_id=1&sort=|sort
+product_id=1&sort=newest+|sort
+product_id=1&sort=oldest|sort
+product_id=1&sort=newest&sort=helpful|sort
+ROWS
+
+# ---------------------------------------------------------------------------
+# GET /reviews/meta
+# Fit: 5,2,4,4 (A4 reported) = 15/4; Length: 3,3,3,2 = 11/4.
+META_P="{\"product_id\":\"$P\",\"ratings\":{\"1\":\"0\",\"2\":\"1\",\"3\":\"1\",\"4\":\"1\",\"5\":\"1\"},\"recommended\":{\"false\":\"1\",\"true\":\"3\"},\"characteristics\":{\"Fit\":{\"id\":$C1,\"value\":\"3.7500000000000000\"},\"Length\":{\"id\":$C2,\"value\":\"2.7500000000000000\"}}}"
+req GET "/reviews/meta?product_id=$P"
+expect "meta: string counts, 16-digit means, reported not counted" 200 "$META_P"
+req GET "/reviews/meta/?product_id=$P"
+expect "meta with trailing slash" 200 "$META_P"
+req GET "/api/reviews/meta?product_id=$P&cachebust=7"
+expect "meta under /api, unknown parameter ignored" 200 "$META_P"
+req GET "/reviews/meta?product_id=$R"
+expect "meta: characteristic without ratings has value null" 200 "{\"product_id\":\"$R\",\"ratings\":{\"1\":\"0\",\"2\":\"0\",\"3\":\"0\",\"4\":\"0\",\"5\":\"0\"},\"recommended\":{\"false\":\"0\",\"true\":\"0\"},\"characteristics\":{\"Quality\":{\"id\":$C3,\"value\":null}}}"
+req GET "/reviews/meta?product_id=1999999999"
+expect "meta of an unknown product: zeros, no characteristics" 200 '{"product_id":"1999999999","ratings":{"1":"0","2":"0","3":"0","4":"0","5":"0"},"recommended":{"false":"0","true":"0"},"characteristics":{}}'
+for qs in "" "product_id=x" "product_id=0" "product_id=1&product_id=1" "product_id=2147483648"; do
+	req GET "/reviews/meta?$qs"
+	expect_error "meta rejects ?$qs" 400 product_id
+done
+
+# ---------------------------------------------------------------------------
+# POST /reviews
+BODY50="This body has exactly enough characters to pass: 50"
+good() {	# good [JQ-EDIT]: a valid review for W, edited by jq
+	jq -cn --arg b "$BODY50" --argjson w "$W" "{product_id: \$w, rating: 4, summary: \"Nice\",
+	    body: \$b, recommend: true, name: \"zed\", email: \"zed@example.com\",
+	    photos: [\"https://img.example/w1.jpg\", \"http://img.example/w2.jpg\"]} | ${1:-.}"
+}
+sql "INSERT INTO characteristics (product_id, name) VALUES ($W, 'Size'), ($W, 'Width')" >/dev/null
+read -r WC1 WC2 <<<"$(sql "SELECT id FROM characteristics WHERE product_id = $W ORDER BY id" | tr '\n' ' ')"
+
+post "$(good ".characteristics = {\"$WC1\": 5, \"$WC2\": \"3\"}")"
+NEW=$(jq -r '.review_id' <<<"$BODY" 2>/dev/null)
+if [ "$STATUS" = 201 ] && [[ "$NEW" =~ ^[0-9]+$ ]] && [ "$BODY" = "{\"review_id\":$NEW}" ]; then
+	ok "post: 201 with the new review_id"
+else
+	bad "post: $STATUS $BODY"; NEW=0
+fi
+row=$(sql "SELECT rating, summary, recommend, reviewer_name, reviewer_email, helpfulness, response IS NULL, reported,
+	    abs(date_ms - floor(extract(epoch FROM now()) * 1000)) < 60000
+	    FROM reviews WHERE id = $NEW")
+[ "$row" = "4|Nice|t|zed|zed@example.com|0|t|f|t" ] && ok "post: stored with server date, helpfulness 0, response null" || bad "post: stored row $row"
+[ "$(sql "SELECT string_agg(url, ' ' ORDER BY id) FROM reviews_photos WHERE review_id = $NEW")" = "https://img.example/w1.jpg http://img.example/w2.jpg" ] &&
+	ok "post: photos stored in order" || bad "post: photos"
+[ "$(sql "SELECT string_agg(characteristic_id || '=' || value, ' ' ORDER BY characteristic_id) FROM characteristic_reviews WHERE review_id = $NEW")" = "$WC1=5 $WC2=3" ] &&
+	ok "post: characteristic ratings stored" || bad "post: characteristic ratings"
+
+# Read-after-write from other workers: every worker that answers sees it.
+want_meta="{\"product_id\":\"$W\",\"ratings\":{\"1\":\"0\",\"2\":\"0\",\"3\":\"0\",\"4\":\"1\",\"5\":\"0\"},\"recommended\":{\"false\":\"0\",\"true\":\"1\"},\"characteristics\":{\"Size\":{\"id\":$WC1,\"value\":\"5.0000000000000000\"},\"Width\":{\"id\":$WC2,\"value\":\"3.0000000000000000\"}}}"
+post_pid=$(header X-Worker-Pid)
+pids=() stale=0
+for i in $(seq 1 40); do
+	# a fresh connection each time, so NGINX may pick any worker
+	req GET "/reviews/meta?product_id=$W" -H 'Connection: close'
+	[ "$BODY" = "$want_meta" ] || stale=$((stale + 1))
+	p=$(header X-Worker-Pid)
+	[[ " ${pids[*]} " == *" $p "* ]] || pids+=("$p")
+done
+others=$(printf '%s\n' "${pids[@]}" | grep -vx "$post_pid" | wc -l)
+if [ "$stale" = 0 ] && [ "$others" -ge 1 ]; then
+	ok "post then meta through $others other worker(s): never stale"
+else
+	bad "read-after-write: $stale stale reads, post by $post_pid, reads by ${pids[*]}"
+fi
+req GET "/reviews?product_id=$W&sort=newest"
+expect_jq "post: the review is listed with its photos" \
+	"[.results[0].review_id, .results[0].response, .results[0].helpfulness, (.results[0].photos | map(.url)), (.results[0].date | test(\"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\\\.[0-9]{3}Z$\"))]" \
+	"[$NEW,null,0,[\"https://img.example/w1.jpg\",\"http://img.example/w2.jpg\"],true]"
+
+post "$(good '.product_id = "'$W'" | .rating = "5" | del(.summary) | .photos = null | .unknown = [1]')"
+[ "$STATUS" = 201 ] && ok "post: digit strings, absent summary, null photos, unknown fields" || bad "post variants: $STATUS $BODY"
+NEW2=$(jq -r '.review_id' <<<"$BODY")
+[ "$(sql "SELECT summary || '|' || (SELECT count(*) FROM reviews_photos WHERE review_id = $NEW2) FROM reviews WHERE id = $NEW2")" = "|0" ] &&
+	ok "post: summary defaults to empty, no photos" || bad "post: defaults"
+post "$(good '.body = ("é" * 50) | .name = ("ü" * 60) | .summary = ("✓" * 60)')"
+[ "$STATUS" = 201 ] && ok "post: lengths count characters, not bytes" || bad "post multibyte: $STATUS $BODY"
+before_bad=$(snapshot)
+
+# Bad bodies: 400 naming the field, nothing written.
+while IFS='|' read -r edit field; do
+	post "$(good "$edit")"
+	expect_error "post rejects $edit" 400 "$field"
+done <<ROWS
+del(.product_id)|product_id
+.product_id = 0|product_id
+.product_id = -3|product_id
+.product_id = 2147483648|product_id
+.product_id = 1.5|product_id
+.product_id = "12a"|product_id
+.product_id = true|product_id
+.product_id = [1]|product_id
+del(.rating)|rating
+.rating = 0|rating
+.rating = 6|rating
+.rating = 4.5|rating
+.rating = "five"|rating
+.rating = true|rating
+.rating = null|rating
+.summary = ("s" * 61)|summary
+.summary = 5|summary
+del(.body)|body
+.body = ("b" * 49)|body
+.body = ("b" * 1001)|body
+.body = 12345|body
+del(.recommend)|recommend
+.recommend = "true"|recommend
+.recommend = 1|recommend
+del(.name)|name
+.name = ""|name
+.name = ("n" * 61)|name
+.name = {}|name
+del(.email)|email
+.email = "zed"|email
+.email = "zed@example"|email
+.email = "@example.com"|email
+.email = "a@b@example.com"|email
+.email = "zed @example.com"|email
+.email = ("e" * 50 + "@example.com")|email
+.photos = "https://img.example/1.jpg"|photos
+.photos = ["ftp://img.example/1.jpg"]|photos
+.photos = ["not a url"]|photos
+.photos = [1]|photos
+.photos = ["https://a.example/1", "https://a.example/2", "https://a.example/3", "https://a.example/4", "https://a.example/5", "https://a.example/6"]|photos
+.photos = ["https://a.example/" + ("x" * 2040)]|photos
+.characteristics = [5]|characteristics
+.characteristics = {"abc": 5}|characteristics
+.characteristics = {"$WC1": 6}|characteristics
+.characteristics = {"$WC1": 0}|characteristics
+.characteristics = {"$C1": 4}|characteristics
+.characteristics = {"1999999999": 4}|characteristics
+ROWS
+# Bodies jq cannot make.
+for b in '' 'not json' '{"product_id":' '[1,2]' '"text"' "$(good) trailing" \
+	 "$(printf '%0.s[' $(seq 1 3000))"; do
+	post "$b"
+	expect_error "post rejects body ${b:0:30}" 400 body
+done
+post "$(good | sed 's/"zed"/"z\\u0000d"/')"
+expect_error "post rejects a \\u0000 escape in name" 400 name
+printf '%s' "$(good | sed 's/"zed"/"z@@d"/')" | sed 's/@@/\x00/' >"$TMP/nul.json"
+req POST /reviews -H 'Content-Type: application/json' --data-binary @"$TMP/nul.json"
+expect_error "post rejects a raw NUL byte in name" 400 name
+printf '%s' "$(good | sed 's/"zed"/"z@@d"/')" | sed 's/@@/\xff/' >"$TMP/bad.json"
+req POST /reviews -H 'Content-Type: application/json' --data-binary @"$TMP/bad.json"
+expect_error "post rejects invalid UTF-8 in name" 400 name
+req POST /reviews --data-binary "$(good)" -H 'Content-Type: text/plain'
+expect_error "post with text/plain: 415" 415 Content-Type
+req POST /reviews --data-binary "$(good)" -H 'Content-Type:'
+expect_error "post without Content-Type: 415" 415 Content-Type
+head -c 70000 /dev/zero | tr '\0' 'a' >"$TMP/big"
+req POST /reviews -H 'Content-Type: application/json' --data-binary @"$TMP/big"
+expect_error "post over 64 KiB: 413 from NGINX, as JSON" 413 body
+[ "$(snapshot)" = "$before_bad" ] && ok "rejected posts wrote nothing (rows and aggregates)" ||
+	bad "rejected posts changed data: $before_bad -> $(snapshot)"
+post "$(good '.body = ("é" * 1000) | .summary = ("é" * 60)')" -H 'Content-Type: application/json; charset=utf-8'
+[ "$STATUS" = 201 ] && ok "post with charset parameter, longest texts" || bad "post with charset: $STATUS $BODY"
+
+# ---------------------------------------------------------------------------
+# PUT helpful / report
+# A2 and A3 tie (same date, no votes; A3 first by id): one vote for A2
+# puts it first in helpful order and thirty days ahead in relevant order.
+req PUT "/reviews/$A2/helpful"
+expect "helpful: 204, no body" 204 ""
+[ -z "$(header Content-Type)" ] && ok "204 has no Content-Type" || bad "204 Content-Type $(header Content-Type)"
+req GET "/reviews?product_id=$P&sort=helpful"
+expect_jq "helpful moves the review up in helpful order" '[.results[].review_id]' "[$A5,$A1,$A2,$A3]"
+req GET "/reviews?product_id=$P&sort=relevant"
+expect_jq "helpful moves the review up in relevant order (+30 days)" '[.results[].review_id]' "[$A5,$A1,$A2,$A3]"
+req PUT "/reviews/$A4/helpful"
+expect "helpful on a reported review: 204" 204 ""
+[ "$(sql "SELECT helpfulness FROM reviews WHERE id = $A4")" = 10 ] && ok "helpful counted on a reported review" || bad "helpful on reported"
+req GET "/reviews?product_id=$P&sort=helpful"
+expect_jq "a reported review stays hidden after helpful" "[.results[].review_id] | index($A4)" "null"
+req PUT "/api/reviews/$A3/helpful/"
+expect "helpful under /api with trailing slash" 204 ""
+
+req PUT "/reviews/$A1/report"
+expect "report: 204" 204 ""
+req GET "/reviews?product_id=$P&sort=newest"
+expect_jq "report hides the review" '[.results[].review_id]' "[$A3,$A2,$A5]"
+# Meta without A1 (5 stars, recommend, Fit 5, Length 3):
+# Fit 2,4,4 = 10/3, Length 3,3,2 = 8/3.
+req GET "/reviews/meta?product_id=$P"
+expect "report lowers every count in meta" 200 "{\"product_id\":\"$P\",\"ratings\":{\"1\":\"0\",\"2\":\"1\",\"3\":\"1\",\"4\":\"1\",\"5\":\"0\"},\"recommended\":{\"false\":\"1\",\"true\":\"2\"},\"characteristics\":{\"Fit\":{\"id\":$C1,\"value\":\"3.3333333333333333\"},\"Length\":{\"id\":$C2,\"value\":\"2.6666666666666667\"}}}"
+meta1=$BODY
+req PUT "/reviews/$A1/report"
+expect "report twice: 204" 204 ""
+req GET "/reviews/meta?product_id=$P"
+expect "report twice changes nothing more" 200 "$meta1"
+
+before=$(snapshot)
+for id in abc 0 -1 1.5 99999999999 "%20" "1%2B"; do
+	req PUT "/reviews/$id/helpful"
+	expect_error "helpful rejects review_id $id" 400 review_id
+	req PUT "/reviews/$id/report"
+	expect_error "report rejects review_id $id" 400 review_id
+done
+req PUT /reviews/2147483647/helpful
+expect_error "helpful of a missing review: 404" 404 review_id
+req PUT /reviews/2147483647/report
+expect_error "report of a missing review: 404" 404 review_id
+[ "$(snapshot)" = "$before" ] && ok "rejected PUTs wrote nothing" || bad "rejected PUTs changed data"
+
+# ---------------------------------------------------------------------------
+# Everything else
+for p in / /review /reviews/1 /reviews/1/like /reviews/meta/x /reviewsx /api /api/ /healthz/x; do
+	req GET "$p"
+	expect_error "unknown path $p: 404" 404 "not found"
+done
+while read -r m p allow; do
+	req "$m" "$p"
+	expect_error "$m $p: 405" 405 "method"
+	[ "$(header Allow)" = "$allow" ] && ok "$m $p: Allow $allow" || bad "$m $p: Allow '$(header Allow)', want $allow"
+done <<'ROWS'
+DELETE /reviews GET, POST
+PATCH /reviews GET, POST
+PUT /reviews/meta GET
+POST /reviews/1/helpful PUT
+GET /reviews/1/report PUT
+POST /healthz GET
+ROWS
+req GET /healthz
+expect "healthz" 200 '{"status":"ok"}'
+req OPTIONS /reviews -H 'Origin: https://shop.example' -H 'Access-Control-Request-Method: POST'
+[ "$STATUS" = 204 ] && [ -n "$(header Access-Control-Allow-Methods)" ] && ok "CORS preflight" || bad "CORS preflight: $STATUS"
+req GET "/reviews?product_id=1" -H 'Origin: https://shop.example'
+[ -n "$(header Access-Control-Allow-Origin)" ] && ok "CORS header on responses" || bad "no CORS header"
+
+# ---------------------------------------------------------------------------
+# Faults: the database goes away and comes back; the workers stay.
+if [ -n "${PG_STOP:-}" ]; then
+	req GET /healthz
+	pids_before=$(pgrep -f 'reviews-fcgi' | sort | tr '\n' ' ')
+	$PG_STOP
+	req GET "/reviews?product_id=$P"
+	expect_error "database down: list answers 503" 503 "database"
+	[ "$(header Retry-After)" = 1 ] && ok "503 carries Retry-After" || bad "503 Retry-After '$(header Retry-After)'"
+	req GET /healthz
+	expect_error "database down: healthz 503" 503 "database"
+	post "$(good)"
+	expect_error "database down: post 503" 503 "database"
+	$PG_START
+	t0=$(date +%s%N)
+	back=0
+	for i in $(seq 1 50); do
+		req GET "/reviews/meta?product_id=$P"
+		[ "$STATUS" = 200 ] && { back=1; break; }
+		sleep 0.1
+	done
+	ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+	[ $back = 1 ] && [ $ms -le 2000 ] && ok "database back: served again after ${ms} ms" || bad "database back: not served within 2 s ($ms ms)"
+	# Every worker reconnects on its own: all answer, none restarted.
+	fails=0
+	for i in $(seq 1 20); do
+		req GET "/reviews?product_id=$P" -H 'Connection: close'
+		[ "$STATUS" = 200 ] || fails=$((fails + 1))
+	done
+	[ $fails = 0 ] && ok "every worker reconnected" || bad "$fails failures after the database came back"
+	[ "$(pgrep -f 'reviews-fcgi' | sort | tr '\n' ' ')" = "$pids_before" ] && ok "no worker was restarted" || bad "workers changed"
+fi
+if [ -n "${POOL_STOP:-}" ]; then
+	$POOL_STOP
+	req GET "/reviews?product_id=$P"
+	expect_error "pool gone: NGINX answers 502 as JSON" 502 "retry"
+fi
+
+echo "e2e: $pass passed, $fail failed"
+[ $fail -eq 0 ]
