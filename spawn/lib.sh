@@ -14,7 +14,7 @@ STACK_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
 # sockets, pid files, logs and rendered configs; the build is shared.
 stack_init() {
 	ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-	STACK_DIR=${STACK_DIR:-$ROOT/.stack}
+	STACK_DIR=${STACK_DIR:-$(stack_home)/.stack}
 	BUILD_DIR=${BUILD_DIR:-$ROOT/.build}
 	RUN_DIR=$STACK_DIR/run
 	LOG_DIR=$STACK_DIR/log
@@ -27,7 +27,7 @@ stack_init() {
 	NGINX_WORKERS=${NGINX_WORKERS:-$NCPU}
 	SAMPLE_SCALE=${SAMPLE_SCALE:-0.005}
 	PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-	BIN=$BUILD_DIR/src/reviews-fcgi
+	BIN=$STACK_DIR/bin/reviews-fcgi	# a copy of the build's, see pool_up
 	GEN=$BUILD_DIR/src/reviews-gen
 	# The database: DATABASE_URL or the libpq environment if the user set
 	# either, else the private cluster.
@@ -44,6 +44,20 @@ stack_init() {
 	else
 		RUN_AS=
 		PG_USER=$(id -un)
+	fi
+}
+
+# stack_home: where state directories go.  The project directory, unless
+# the service users (postgres, nobody) cannot reach it, as under /root (any
+# user stands for them: "others" need search permission on each parent): then
+# a directory of its own under /var/tmp, named after the project's path.
+stack_home() {
+	local root
+	root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+	if [ "$(id -u)" != 0 ] || runuser -u nobody -- test -x "$root" 2>/dev/null; then
+		echo "$root"
+	else
+		echo "/var/tmp/reviews-$(printf '%s' "$root" | md5sum | cut -c1-8)"
 	fi
 }
 
@@ -86,10 +100,6 @@ build() {
 	fi
 	make -C "$BUILD_DIR" -j"$NCPU" >"$BUILD_DIR/make.out" 2>&1 ||
 		{ tail -30 "$BUILD_DIR/make.out" >&2; die "build failed: see $BUILD_DIR/make.out"; }
-	# Workers run as $RUN_AS: the binary must be reachable by it.
-	if [ -n "$RUN_AS" ] && ! runuser -u "$RUN_AS" -- test -x "$BIN"; then
-		die "$BIN is not reachable by user $RUN_AS: clone the project under a directory every user can traverse (e.g. /srv or /tmp), or set BUILD_DIR and STACK_DIR there"
-	fi
 }
 
 # as_pg CMD...: run a PostgreSQL server command as the cluster's owner.
@@ -269,9 +279,17 @@ nginx_down() {
 	kill -TERM "$pid" 2>/dev/null || true
 }
 
-# pool_up: the local pool of WORKERS workers on a Unix socket.
+# pool_up: the local pool of WORKERS workers on a Unix socket.  Workers run
+# a copy of the binary in STACK_DIR: reachable by $RUN_AS, and a rebuild
+# never changes the program under a running pool.
 pool_up() {
-	mkdir -p "$RUN_DIR" "$LOG_DIR"
+	mkdir -p "$RUN_DIR" "$LOG_DIR" "$STACK_DIR/bin"
+	if ! "$ROOT/spawn/pool" status --pidfile "$RUN_DIR/pool.pid" >/dev/null; then
+		install -m 0755 "$BUILD_DIR/src/reviews-fcgi" "$BIN"
+	fi
+	if [ -n "$RUN_AS" ] && ! runuser -u "$RUN_AS" -- test -x "$BIN"; then
+		die "$BIN is not reachable by user $RUN_AS: set STACK_DIR to a directory every user can traverse"
+	fi
 	[ -n "$RUN_AS" ] && chown "$RUN_AS" "$LOG_DIR/workers.log" 2>/dev/null || true
 	DATABASE_URL=$DB_URL "$ROOT/spawn/pool" start --pidfile "$RUN_DIR/pool.pid" \
 		--bin "$BIN" --socket "$RUN_DIR/reviews.sock" --workers "$WORKERS" \

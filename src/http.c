@@ -44,13 +44,16 @@ http_reason(int status)
 	}
 }
 
-/* Map a REQUEST_METHOD string to its bit. */
+/*
+ * Map a REQUEST_METHOD string to its bit.  HEAD is served as GET: NGINX
+ * drops the body.
+ */
 enum http_method
 http_method_of(const char *m)
 {
 	if (m == NULL)
 		return HTTP_OTHER;
-	if (strcmp(m, "GET") == 0)
+	if (strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0)
 		return HTTP_GET;
 	if (strcmp(m, "POST") == 0)
 		return HTTP_POST;

@@ -1,0 +1,1633 @@
+/*
+ * reviews-gen: a fast, deterministic generator of the four Atelier CSV files
+ * (reviews, reviews_photos, characteristics, characteristic_reviews) in the
+ * format and shape described in DATA.md.
+ *
+ *   reviews-gen [--scale S] [--seed K] --out DIR
+ *
+ * The per-product plan (how many reviews each product has, which set of
+ * characteristics it has) is drawn once, up front, from one sequential
+ * random stream and then nudged so the row counts land on round(S x the
+ * DATA.md counts).  Every row's content is a pure function of (seed, stream,
+ * row id), so the files are produced in chunks of products by several
+ * threads, written in chunk order, and come out byte-identical for the same
+ * scale and seed whatever the number of threads.
+ */
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Row counts of the original data set, scale 1.0. */
+#define GEN_PRODUCTS	1000011.0
+#define GEN_REVIEWED	950072.0
+#define GEN_REVIEWS	5774952.0
+#define GEN_CHARS	3347679.0
+#define GEN_PHOTOS	2742540.0
+#define GEN_CHARREVS	19327575.0
+
+#define GEN_SCALE_MAX	100.0		/* keeps every id below 2^31 */
+#define GEN_CHUNK	4096		/* products per unit of work */
+#ifndef GEN_THREADS_MAX
+#define GEN_THREADS_MAX	8
+#endif
+#define GEN_DATE_FIRST	1588291200000ULL	/* 2020-05-01T00:00:00Z, ms */
+#define GEN_DATE_SPAN	31536000000ULL		/* to 2021-05-01: 365 days */
+#define GEN_BODY_MIN	50		/* characters */
+#define GEN_BODY_MAX	1000		/* bytes, hence at most as many chars */
+#define GEN_TEXT_MAX	4096		/* scratch for one text field */
+#define GEN_ROW_MAX	4096		/* bytes reserved per review row */
+#define GEN_SMALL_MAX	256		/* bytes reserved per other row */
+#define GEN_BUF_FIRST	((size_t)16 << 20)
+
+#define GEN_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
+#define GEN_T(s)	{ (s), sizeof(s) - 1, 0 }
+
+enum gen_file {
+	GEN_F_REVIEWS,
+	GEN_F_PHOTOS,
+	GEN_F_CHARS,
+	GEN_F_CHARREVS,
+	GEN_F__MAX
+};
+
+/* Independent random streams; a row's stream is seeded by its id. */
+enum gen_stream {
+	GEN_S_PLAN = 1,
+	GEN_S_REVIEW,
+	GEN_S_PHOTO,
+	GEN_S_SWAP,
+	GEN_S_CHARREV
+};
+
+struct gen_file_def {
+	const char	*name;
+	const char	*header;
+};
+
+static const struct gen_file_def gen_files[GEN_F__MAX] = {
+	[GEN_F_REVIEWS] = { "reviews.csv",
+	    "id,product_id,rating,date,summary,body,recommend,reported,"
+	    "reviewer_name,reviewer_email,response,helpfulness\n" },
+	[GEN_F_PHOTOS] = { "reviews_photos.csv", "id,review_id,url\n" },
+	[GEN_F_CHARS] = { "characteristics.csv", "id,product_id,name\n" },
+	[GEN_F_CHARREVS] = { "characteristic_reviews.csv",
+	    "id,characteristic_id,review_id,value\n" },
+};
+
+/* Characteristic names; the first four are "fit-like" scales. */
+enum gen_char { GEN_C_FIT, GEN_C_LENGTH, GEN_C_SIZE, GEN_C_WIDTH,
+    GEN_C_COMFORT, GEN_C_QUALITY };
+
+static const char *const gen_char_names[] = {
+	[GEN_C_FIT] = "Fit", [GEN_C_LENGTH] = "Length",
+	[GEN_C_SIZE] = "Size", [GEN_C_WIDTH] = "Width",
+	[GEN_C_COMFORT] = "Comfort", [GEN_C_QUALITY] = "Quality",
+};
+
+/*
+ * Category-like characteristic sets.  up/down name the category one
+ * characteristic larger/smaller (-1: none), used to hit the exact count.
+ */
+struct gen_cat {
+	unsigned	 weight;	/* per mille */
+	unsigned	 n;
+	int		 up, down;
+	unsigned char	 names[4];
+};
+
+static const struct gen_cat gen_cats[] = {
+	/* 0 clothing */ { 420, 4, -1, 2,
+	    { GEN_C_FIT, GEN_C_LENGTH, GEN_C_COMFORT, GEN_C_QUALITY } },
+	/* 1 shoes */ { 280, 4, -1, 3,
+	    { GEN_C_SIZE, GEN_C_WIDTH, GEN_C_COMFORT, GEN_C_QUALITY } },
+	/* 2 outerwear */ { 40, 3, 0, 4,
+	    { GEN_C_FIT, GEN_C_LENGTH, GEN_C_QUALITY, 0 } },
+	/* 3 hats */ { 40, 3, 1, 4,
+	    { GEN_C_SIZE, GEN_C_COMFORT, GEN_C_QUALITY, 0 } },
+	/* 4 bags */ { 90, 2, 3, 5,
+	    { GEN_C_COMFORT, GEN_C_QUALITY, 0, 0 } },
+	/* 5 accessories */ { 130, 1, 4, -1,
+	    { GEN_C_QUALITY, 0, 0, 0 } },
+};
+
+/* A piece of text, with its length in bytes and (filled in) characters. */
+struct gen_text {
+	const char	*s;
+	size_t		 len;
+	size_t		 nch;
+};
+
+static struct gen_text gen_body_pos[] = {
+	GEN_T("I love this, it's exactly what I was looking for."),
+	GEN_T("This product was great!"),
+	GEN_T("The fabric is soft, breathable, and holds its shape after washing."),
+	GEN_T("Fits true to size and looks even better in person."),
+	GEN_T("I've worn it almost every day since it arrived."),
+	GEN_T("Got so many compliments the first time I wore it."),
+	GEN_T("Comfortable and practical."),
+	GEN_T("The color is rich and hasn't faded at all, even after a dozen washes."),
+	GEN_T("Honestly the best purchase I've made this year."),
+	GEN_T("My husband stole mine, so I had to order a second one."),
+	GEN_T("The stitching is neat, the zipper is sturdy, and the pockets are deep."),
+	GEN_T("Worth every penny."),
+	GEN_T("I was skeptical at first, but it won me over within a week."),
+	GEN_T("It arrived early and was packed beautifully."),
+	GEN_T("I'd call it \"perfect\" without hesitation."),
+	GEN_T("Light enough for summer, warm enough for a chilly evening."),
+	GEN_T("Ordered a second color right away."),
+	GEN_T("The \"relaxed fit\" really is relaxed, in the best way."),
+	GEN_T("Great value for the quality, five stars from me."),
+	GEN_T("My feet don't hurt at all after a full day of walking."),
+};
+
+static struct gen_text gen_body_neg[] = {
+	GEN_T("Unfortunately it fell apart after two weeks."),
+	GEN_T("The color in the photos is nothing like what I received."),
+	GEN_T("Runs very small, so order at least one size up."),
+	GEN_T("The material feels cheap and scratchy against the skin."),
+	GEN_T("I returned it, and the refund took almost a month."),
+	GEN_T("The seams started to unravel after the first wash."),
+	GEN_T("Not worth the price, sadly."),
+	GEN_T("It smelled like chemicals when I opened the box."),
+	GEN_T("The \"waterproof\" coating lasted exactly one rainstorm."),
+	GEN_T("Way too tight in the shoulders, way too loose at the waist."),
+	GEN_T("The sole started peeling off, which is frustrating."),
+	GEN_T("Customer service was polite, but they couldn't fix the problem."),
+	GEN_T("I wanted to love it, I really did."),
+	GEN_T("It pilled badly after a few wears."),
+	GEN_T("The strap broke on the second day, and the buckle is flimsy."),
+	GEN_T("Disappointed."),
+	GEN_T("The sizing chart is wrong, so don't trust it."),
+	GEN_T("Arrived with a stain on the front and a loose button."),
+	GEN_T("It's \"one size fits all\" only if you're one size."),
+};
+
+static struct gen_text gen_body_mid[] = {
+	GEN_T("I really did or did not like this product based on whether it "
+	    "was sustainably sourced.  Then I found I really did."),
+	GEN_T("I bought this for a trip, and it did the job."),
+	GEN_T("I usually wear a medium, and the medium fit fine."),
+	GEN_T("Shipping took about a week."),
+	GEN_T("It's a bit heavier than I expected."),
+	GEN_T("I wear it mostly on weekends, for errands and walks."),
+	GEN_T("The color is closer to navy than black."),
+	GEN_T("I'm 5'7\" and 140 lbs, for reference."),
+	GEN_T("I wash it on cold and hang it to dry."),
+	GEN_T("The pockets are a nice touch, though a little shallow."),
+	GEN_T("It took a few days to break in."),
+	GEN_T("My daughter says it looks \"vintage\", whatever that means."),
+	GEN_T("I compared it with two other brands before deciding."),
+	GEN_T("It came in a recyclable box, which I appreciated."),
+	GEN_T("The label says 100% cotton, but it feels like a blend."),
+	GEN_T("Good for the price, nothing more, nothing less."),
+	GEN_T("I read the reviews before buying, and they were mostly accurate."),
+	GEN_T("Wore it to a job interview and to brunch the same day."),
+	GEN_T("It fits over a sweater, but only just."),
+	GEN_T("The instructions say hand wash only, so keep that in mind."),
+	GEN_T("The sleeves are long, the body is short, and the hood is huge."),
+	GEN_T("Delivery was fine, and the packaging was minimal."),
+	GEN_T("I'd buy it again if it went on sale."),
+	GEN_T("Over the past few months it has held up reasonably well, with "
+	    "only minor fading along the seams and a little pilling under the "
+	    "arms."),
+};
+
+/* Multi-byte UTF-8, mixed into about 1 body in 20. */
+static struct gen_text gen_body_intl[] = {
+	GEN_T("Wore these to the café and got asked where I bought them."),
+	GEN_T("Très chic, and it goes with everything in my closet."),
+	GEN_T("Call me naïve, but I expected better for this price."),
+	GEN_T("Wore it to a résumé workshop and to brunch the same day."),
+	GEN_T("The color is a lovely jalapeño green, not quite olive."),
+	GEN_T("Über comfortable — I forget I'm wearing them."),
+	GEN_T("Bought it in Zürich, reordered it online at home."),
+	GEN_T("It costs about 40€ where I live, which feels fair."),
+};
+
+static struct gen_text gen_sum_pos[] = {
+	GEN_T("This product was great!"),
+	GEN_T("I'm enjoying wearing these shades"),
+	GEN_T("Exactly what I was looking for"),
+	GEN_T("Love it, would buy again"),
+	GEN_T("Great quality, fast shipping"),
+	GEN_T("Fits like a glove!"),
+	GEN_T("Perfect for everyday wear"),
+	GEN_T("Better than expected"),
+	GEN_T("Five stars, no notes"),
+	GEN_T("Très chic, très confortable"),
+	GEN_T("Worth every penny"),
+	GEN_T("My new favorite"),
+	GEN_T("Gift for my sister, she \"never takes it off\""),
+	GEN_T("I bought one in every color and I regret nothing, this is the "
+	    "most comfortable thing I own, by a very long way"),
+};
+
+static struct gen_text gen_sum_neg[] = {
+	GEN_T("Not worth the price"),
+	GEN_T("Returned it after one week"),
+	GEN_T("Color is off compared to the photos"),
+	GEN_T("\"One size fits all\" is a lie"),
+	GEN_T("Naïve me thought it would last"),
+	GEN_T("Disappointed"),
+	GEN_T("Cheap material, nice design"),
+	GEN_T("Fell apart, sadly"),
+	GEN_T("The stitching came apart after two washes, which is a shame "
+	    "because otherwise I liked the cut and the color"),
+	GEN_T("Runs a little small"),
+};
+
+static struct gen_text gen_sum_mid[] = {
+	GEN_T("Meh."),
+	GEN_T("Good, but not great"),
+	GEN_T("Comfortable and practical"),
+	GEN_T("Ordered two sizes, kept the larger one"),
+	GEN_T("Arrived late, but it's lovely"),
+	GEN_T("Solid purchase"),
+	GEN_T("Does the job"),
+	GEN_T("It's fine, I guess"),
+	GEN_T("Wore it to the café every day for a month"),
+};
+
+static struct gen_text gen_sum_adj_pos[] = {
+	GEN_T("Great"), GEN_T("Lovely"), GEN_T("Sturdy"), GEN_T("Stylish"),
+	GEN_T("Comfy"), GEN_T("Perfect"), GEN_T("Gorgeous"), GEN_T("Cozy"),
+};
+
+static struct gen_text gen_sum_adj_neg[] = {
+	GEN_T("Terrible"), GEN_T("Flimsy"), GEN_T("Overpriced"), GEN_T("Itchy"),
+	GEN_T("Awkward"), GEN_T("Cheap"), GEN_T("Decent"), GEN_T("Okay"),
+};
+
+static struct gen_text gen_sum_noun[] = {
+	GEN_T("shoes"), GEN_T("jacket"), GEN_T("fit"), GEN_T("quality"),
+	GEN_T("purchase"), GEN_T("pants"), GEN_T("hat"), GEN_T("bag"),
+	GEN_T("socks"), GEN_T("sweater"), GEN_T("sunglasses"), GEN_T("dress"),
+	GEN_T("joggers"), GEN_T("backpack"), GEN_T("slippers"),
+};
+
+static struct gen_text gen_sum_end[] = {
+	GEN_T("!"), GEN_T("."), GEN_T(""), GEN_T(", would buy again"),
+	GEN_T(", but runs small"), GEN_T(", five stars"), GEN_T("!!"),
+	GEN_T(" - highly recommend"), GEN_T(" for the price"), GEN_T(" overall"),
+};
+
+static struct gen_text gen_responses[] = {
+	GEN_T("Glad you're enjoying the product!"),
+	GEN_T("Thank you for your review!"),
+	GEN_T("Thanks for the feedback, we've shared it with our design team."),
+	GEN_T("We're sorry to hear that. Please contact support so we can "
+	    "make it right."),
+	GEN_T("So happy it fits well! Enjoy."),
+	GEN_T("Thanks! We hope you enjoy it for many seasons to come."),
+	GEN_T("Sorry about the sizing, please see our \"Fit Guide\" for an "
+	    "exchange."),
+	GEN_T("We appreciate the kind words, they made our day."),
+	GEN_T("Thank you, we've passed your comments on to the warehouse team."),
+	GEN_T("Merci! We're thrilled you like it."),
+	GEN_T("We're sorry the item arrived damaged, a replacement is on the "
+	    "way, free of charge, of course."),
+};
+
+static struct gen_text gen_name_adj[] = {
+	GEN_T("fun"), GEN_T("short"), GEN_T("happy"), GEN_T("blue"),
+	GEN_T("sunny"), GEN_T("urban"), GEN_T("trail"), GEN_T("city"),
+	GEN_T("quiet"), GEN_T("lucky"), GEN_T("cozy"), GEN_T("wild"),
+	GEN_T("mymain"), GEN_T("salty"), GEN_T("daily"), GEN_T("retro"),
+};
+
+static struct gen_text gen_name_noun[] = {
+	GEN_T("time"), GEN_T("andsweeet"), GEN_T("shopper"), GEN_T("runner"),
+	GEN_T("fan"), GEN_T("lover"), GEN_T("style"), GEN_T("street"),
+	GEN_T("walker"), GEN_T("hiker"), GEN_T("fox"), GEN_T("reviewer"),
+	GEN_T("mama"), GEN_T("dad"), GEN_T("cat"), GEN_T("traveler"),
+};
+
+static struct gen_text gen_name_first[] = {
+	GEN_T("jackson"), GEN_T("emma"), GEN_T("liam"), GEN_T("olivia"),
+	GEN_T("noah"), GEN_T("ava"), GEN_T("mia"), GEN_T("lucas"),
+	GEN_T("zoë"), GEN_T("josé"), GEN_T("renée"), GEN_T("björn"),
+	GEN_T("chloe"), GEN_T("mateo"), GEN_T("amara"), GEN_T("hiroshi"),
+};
+
+static struct gen_text gen_mail_first[] = {
+	GEN_T("james"), GEN_T("mary"), GEN_T("john"), GEN_T("patricia"),
+	GEN_T("robert"), GEN_T("jennifer"), GEN_T("michael"), GEN_T("linda"),
+	GEN_T("david"), GEN_T("elizabeth"), GEN_T("wei"), GEN_T("fatima"),
+	GEN_T("carlos"), GEN_T("aisha"), GEN_T("kenji"), GEN_T("sofia"),
+};
+
+static struct gen_text gen_mail_last[] = {
+	GEN_T("smith"), GEN_T("johnson"), GEN_T("williams"), GEN_T("brown"),
+	GEN_T("garcia"), GEN_T("miller"), GEN_T("davis"), GEN_T("rodriguez"),
+	GEN_T("martinez"), GEN_T("nguyen"), GEN_T("kim"), GEN_T("okafor"),
+	GEN_T("schmidt"), GEN_T("rossi"), GEN_T("tanaka"), GEN_T("anderson"),
+};
+
+static struct gen_text gen_mail_domain[] = {
+	GEN_T("gmail.com"), GEN_T("yahoo.com"), GEN_T("hotmail.com"),
+	GEN_T("outlook.com"), GEN_T("icloud.com"), GEN_T("proton.me"),
+	GEN_T("aol.com"), GEN_T("example.org"), GEN_T("mail.co.uk"),
+	GEN_T("web.de"),
+};
+
+static struct gen_text gen_mail_sep[] = {
+	GEN_T("."), GEN_T("_"), GEN_T(""),
+};
+
+/* Every pool, so gen_text_init can count characters in all of them. */
+static const struct {
+	struct gen_text	*t;
+	size_t		 n;
+} gen_pools[] = {
+	{ gen_body_pos, GEN_NELEM(gen_body_pos) },
+	{ gen_body_neg, GEN_NELEM(gen_body_neg) },
+	{ gen_body_mid, GEN_NELEM(gen_body_mid) },
+	{ gen_body_intl, GEN_NELEM(gen_body_intl) },
+	{ gen_sum_pos, GEN_NELEM(gen_sum_pos) },
+	{ gen_sum_neg, GEN_NELEM(gen_sum_neg) },
+	{ gen_sum_mid, GEN_NELEM(gen_sum_mid) },
+	{ gen_sum_adj_pos, GEN_NELEM(gen_sum_adj_pos) },
+	{ gen_sum_adj_neg, GEN_NELEM(gen_sum_adj_neg) },
+	{ gen_sum_noun, GEN_NELEM(gen_sum_noun) },
+	{ gen_sum_end, GEN_NELEM(gen_sum_end) },
+	{ gen_responses, GEN_NELEM(gen_responses) },
+	{ gen_name_adj, GEN_NELEM(gen_name_adj) },
+	{ gen_name_noun, GEN_NELEM(gen_name_noun) },
+	{ gen_name_first, GEN_NELEM(gen_name_first) },
+	{ gen_mail_first, GEN_NELEM(gen_mail_first) },
+	{ gen_mail_last, GEN_NELEM(gen_mail_last) },
+	{ gen_mail_domain, GEN_NELEM(gen_mail_domain) },
+	{ gen_mail_sep, GEN_NELEM(gen_mail_sep) },
+};
+
+/* "00".."99", for two-digits-at-a-time integer formatting. */
+static char gen_digits[200];
+
+/* splitmix64 state: one per row, seeded from (seed, stream, id). */
+struct gen_rng {
+	uint64_t	 s;
+};
+
+/*
+ * The per-product plan and the first row id of every chunk in every file;
+ * read-only once the workers start.
+ */
+struct gen_plan {
+	uint64_t	 seed;
+	uint32_t	 nprod;
+	uint32_t	 nchunk;
+	uint32_t	*nrev;		/* [1..nprod]: reviews of the product */
+	unsigned char	*cat;		/* [1..nprod]: index into gen_cats */
+	uint64_t	*start[GEN_F__MAX]; /* [0..nchunk]: rows before chunk */
+	uint64_t	 rows[GEN_F__MAX];
+	uint64_t	*fix;		/* sorted (review id << 1 | up) */
+	size_t		 nfix;		/* reviews with one photo more/less */
+};
+
+/* A growable output buffer holding one chunk of one file. */
+struct gen_buf {
+	char		*p;
+	size_t		 len;
+	size_t		 cap;
+};
+
+/*
+ * Shared state of the workers: the next job to take and the next job whose
+ * output may be written (jobs are written strictly in order), and the first
+ * failure, which stops everybody.
+ */
+struct gen_run {
+	const struct gen_plan	*plan;
+	FILE			*fp[GEN_F__MAX];
+	char			*path[GEN_F__MAX];
+	pthread_mutex_t		 mu;
+	pthread_cond_t		 cv;
+	uint32_t		 njobs;
+	uint32_t		 next;
+	uint32_t		 turn;
+	int			 failed;
+	int			 fail_file;	/* -1: out of memory */
+	int			 fail_errno;
+};
+
+/*
+ * The splitmix64/murmur3 finalizer: a bijective 64-bit mix, used both to
+ * step the generator and to derive per-row seeds.
+ */
+static uint64_t
+gen_mix(uint64_t z)
+{
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+	return z ^ (z >> 31);
+}
+
+/* Seed a generator for row id of a stream, independent of all others. */
+static void
+gen_rng_seed(struct gen_rng *r, uint64_t seed, enum gen_stream stream,
+    uint64_t id)
+{
+	r->s = gen_mix(gen_mix(seed + 0xD1B54A32D192ED03ULL * (uint64_t)stream)
+	    ^ (id * 0x9E3779B97F4A7C15ULL));
+}
+
+/* Next 64 random bits (splitmix64). */
+static uint64_t
+gen_next(struct gen_rng *r)
+{
+	r->s += 0x9E3779B97F4A7C15ULL;
+	return gen_mix(r->s);
+}
+
+/* A uniform integer in [0, n), by multiply-shift (bias below 2^-32). */
+static uint64_t
+gen_below(struct gen_rng *r, uint64_t n)
+{
+	return (uint64_t)(((unsigned __int128)gen_next(r) * n) >> 64);
+}
+
+/* A uniform double in [0, 1). */
+static double
+gen_unit(struct gen_rng *r)
+{
+	return (double)(gen_next(r) >> 11) * (1.0 / 9007199254740992.0);
+}
+
+/* A uniformly chosen entry of a text pool. */
+static const struct gen_text *
+gen_pick(struct gen_rng *r, const struct gen_text *pool, size_t n)
+{
+	return &pool[gen_below(r, n)];
+}
+
+/* round(x) for the non-negative counts here, without libm. */
+static uint64_t
+gen_round(double x)
+{
+	return (uint64_t)(x + 0.5);
+}
+
+/*
+ * Fill in the tables computed at start-up: the two-digit table and the
+ * character (not byte) count of every pooled text, so body lengths can be
+ * counted in characters when a text holds multi-byte UTF-8.
+ */
+static void
+gen_text_init(void)
+{
+	size_t	 i, j, k;
+
+	for (i = 0; i < 100; i++) {
+		gen_digits[2 * i] = (char)('0' + i / 10);
+		gen_digits[2 * i + 1] = (char)('0' + i % 10);
+	}
+	for (i = 0; i < GEN_NELEM(gen_pools); i++)
+		for (j = 0; j < gen_pools[i].n; j++) {
+			struct gen_text	*t = &gen_pools[i].t[j];
+
+			t->nch = 0;
+			for (k = 0; k < t->len; k++)
+				if (((unsigned char)t->s[k] & 0xC0) != 0x80)
+					t->nch++;
+		}
+}
+
+/* Write v in decimal at p; returns the end.  No printf in the hot path. */
+static char *
+gen_put_u64(char *p, uint64_t v)
+{
+	char	 tmp[20];
+	size_t	 i = sizeof(tmp);
+
+	while (v >= 100) {
+		unsigned d = (unsigned)(v % 100) * 2;
+
+		v /= 100;
+		tmp[--i] = gen_digits[d + 1];
+		tmp[--i] = gen_digits[d];
+	}
+	if (v >= 10) {
+		tmp[--i] = gen_digits[v * 2 + 1];
+		tmp[--i] = gen_digits[v * 2];
+	} else
+		tmp[--i] = (char)('0' + v);
+	memcpy(p, tmp + i, sizeof(tmp) - i);
+	return p + (sizeof(tmp) - i);
+}
+
+/* Append n bytes at p; returns the end. */
+static char *
+gen_put(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return p + n;
+}
+
+/* Write s as an RFC 4180 quoted field (quotes doubled); returns the end. */
+static char *
+gen_put_quoted(char *p, const char *s, size_t n)
+{
+	const char	*q;
+
+	*p++ = '"';
+	while ((q = memchr(s, '"', n)) != NULL) {
+		size_t	 k = (size_t)(q - s) + 1;
+
+		p = gen_put(p, s, k);
+		*p++ = '"';
+		s += k;
+		n -= k;
+	}
+	p = gen_put(p, s, n);
+	*p++ = '"';
+	return p;
+}
+
+/* Write a bare true/false. */
+static char *
+gen_put_bool(char *p, int b)
+{
+	return b ? gen_put(p, "true", 4) : gen_put(p, "false", 5);
+}
+
+/* Grow b so that n more bytes fit; -1 when out of memory. */
+static int
+gen_buf_grow(struct gen_buf *b, size_t n)
+{
+	size_t	 cap = b->cap != 0 ? b->cap * 2 : GEN_BUF_FIRST;
+	char	*p;
+
+	while (cap - b->len < n)
+		cap *= 2;
+	if ((p = realloc(b->p, cap)) == NULL)
+		return -1;
+	b->p = p;
+	b->cap = cap;
+	return 0;
+}
+
+/* Make room for n more bytes (the common case is one comparison). */
+static int
+gen_buf_reserve(struct gen_buf *b, size_t n)
+{
+	if (b->cap - b->len >= n)
+		return 0;
+	return gen_buf_grow(b, n);
+}
+
+/* Append a NUL-terminated string (headers). */
+static int
+gen_buf_str(struct gen_buf *b, const char *s)
+{
+	size_t	 n = strlen(s);
+
+	if (gen_buf_reserve(b, n) == -1)
+		return -1;
+	memcpy(b->p + b->len, s, n);
+	b->len += n;
+	return 0;
+}
+
+/*
+ * The part of a review the other files need too: its rating (skewed to 4-5)
+ * and how many photos it has (0..5, 0.475 on average; pl->fix corrects a
+ * few so the total is exact).  Leaves r seeded for
+ * the rest of the review's fields.
+ */
+static void
+gen_review_core(uint64_t seed, uint64_t rid, struct gen_rng *r,
+    unsigned *rating, unsigned *nphoto)
+{
+	uint64_t	 x;
+
+	gen_rng_seed(r, seed, GEN_S_REVIEW, rid);
+	x = gen_below(r, 1000);
+	*rating = x < 60 ? 1 : x < 130 ? 2 : x < 260 ? 3 : x < 540 ? 4 : 5;
+	x = gen_below(r, 100000);
+	*nphoto = x < 75300 ? 0 : x < 87300 ? 1 : x < 93300 ? 2 :
+	    x < 96800 ? 3 : x < 98800 ? 4 : 5;
+}
+
+/* Sentiment of a rating: 0 negative, 1 mixed, 2 positive. */
+static unsigned
+gen_mood(unsigned rating)
+{
+	return rating <= 2 ? 0 : rating == 3 ? 1 : 2;
+}
+
+/* A summary (<= 120 bytes) matching the rating's mood, into out. */
+static size_t
+gen_summary(struct gen_rng *r, unsigned rating, char *out)
+{
+	const struct gen_text	*a, *n, *e, *t;
+	unsigned		 mood = gen_mood(rating);
+	char			*p = out;
+
+	if (gen_below(r, 100) < 35) {
+		a = mood == 2 ? gen_pick(r, gen_sum_adj_pos,
+		    GEN_NELEM(gen_sum_adj_pos)) : gen_pick(r, gen_sum_adj_neg,
+		    GEN_NELEM(gen_sum_adj_neg));
+		n = gen_pick(r, gen_sum_noun, GEN_NELEM(gen_sum_noun));
+		e = gen_pick(r, gen_sum_end, GEN_NELEM(gen_sum_end));
+		p = gen_put(p, a->s, a->len);
+		*p++ = ' ';
+		p = gen_put(p, n->s, n->len);
+		p = gen_put(p, e->s, e->len);
+		return (size_t)(p - out);
+	}
+	if (mood == 2)
+		t = gen_pick(r, gen_sum_pos, GEN_NELEM(gen_sum_pos));
+	else if (mood == 0)
+		t = gen_pick(r, gen_sum_neg, GEN_NELEM(gen_sum_neg));
+	else
+		t = gen_pick(r, gen_sum_mid, GEN_NELEM(gen_sum_mid));
+	return (size_t)(gen_put(p, t->s, t->len) - out);
+}
+
+/* One body sentence, leaning to the rating's mood. */
+static const struct gen_text *
+gen_body_sentence(struct gen_rng *r, unsigned rating)
+{
+	uint64_t	 x = gen_below(r, 1000);
+
+	if (x < 12)
+		return gen_pick(r, gen_body_intl, GEN_NELEM(gen_body_intl));
+	x /= 10;
+	switch (gen_mood(rating)) {
+	case 2:
+		if (x < 55)
+			return gen_pick(r, gen_body_pos,
+			    GEN_NELEM(gen_body_pos));
+		break;
+	case 0:
+		if (x < 55)
+			return gen_pick(r, gen_body_neg,
+			    GEN_NELEM(gen_body_neg));
+		break;
+	default:
+		if (x < 30)
+			return gen_pick(r, gen_body_pos,
+			    GEN_NELEM(gen_body_pos));
+		if (x < 60)
+			return gen_pick(r, gen_body_neg,
+			    GEN_NELEM(gen_body_neg));
+		break;
+	}
+	return gen_pick(r, gen_body_mid, GEN_NELEM(gen_body_mid));
+}
+
+/*
+ * A body of GEN_BODY_MIN..GEN_BODY_MAX characters (length skewed short, mean
+ * about 290): whole sentences joined by spaces, now and then by a newline,
+ * stopping before one that would pass GEN_BODY_MAX bytes.  (The cut on a
+ * UTF-8 boundary is only a backstop for a short body.)
+ */
+static size_t
+gen_body(struct gen_rng *r, unsigned rating, char *out)
+{
+	const struct gen_text	*t;
+	double			 u = gen_unit(r);
+	size_t			 target, len = 0, nch = 0;
+	uint64_t		 x;
+
+	target = GEN_BODY_MIN +
+	    (size_t)(u * u * u * (GEN_BODY_MAX - GEN_BODY_MIN + 1));
+	while (nch < target) {
+		if (len > 0) {
+			x = gen_below(r, 1000);
+			if (x < 4)
+				out[len++] = '\n';
+			else if (x < 6) {
+				out[len++] = '\n';
+				out[len++] = '\n';
+				nch++;
+			} else
+				out[len++] = ' ';
+			nch++;
+		}
+		t = gen_body_sentence(r, rating);
+		if (len + t->len > GEN_BODY_MAX && nch >= GEN_BODY_MIN)
+			break;
+		memcpy(out + len, t->s, t->len);
+		len += t->len;
+		nch += t->nch;
+	}
+	if (len > GEN_BODY_MAX) {
+		len = GEN_BODY_MAX;
+		while (len > 0 && ((unsigned char)out[len] & 0xC0) == 0x80)
+			len--;
+	}
+	while (len > 0 && (out[len - 1] == ' ' || out[len - 1] == '\n'))
+		len--;
+	return len;
+}
+
+/* A reviewer name (<= 30 bytes), handle-like or first name plus digits. */
+static size_t
+gen_name(struct gen_rng *r, char *out)
+{
+	const struct gen_text	*a, *n;
+	char			*p = out;
+
+	if (gen_below(r, 100) < 70) {
+		a = gen_pick(r, gen_name_adj, GEN_NELEM(gen_name_adj));
+		n = gen_pick(r, gen_name_noun, GEN_NELEM(gen_name_noun));
+		p = gen_put(p, a->s, a->len);
+		p = gen_put(p, n->s, n->len);
+		if (gen_below(r, 2) == 0)
+			p = gen_put_u64(p, gen_below(r, 1000));
+	} else {
+		a = gen_pick(r, gen_name_first, GEN_NELEM(gen_name_first));
+		p = gen_put(p, a->s, a->len);
+		p = gen_put_u64(p, gen_below(r, 100000));
+	}
+	return (size_t)(p - out);
+}
+
+/* A reviewer email (<= 40 bytes) shaped local@domain.tld. */
+static size_t
+gen_email(struct gen_rng *r, char *out)
+{
+	const struct gen_text	*f, *s, *l, *d;
+	char			*p = out;
+
+	if (gen_below(r, 100) < 5)
+		return (size_t)(gen_put(p, "first.last@gmail.com", 20) - out);
+	f = gen_pick(r, gen_mail_first, GEN_NELEM(gen_mail_first));
+	s = gen_pick(r, gen_mail_sep, GEN_NELEM(gen_mail_sep));
+	l = gen_pick(r, gen_mail_last, GEN_NELEM(gen_mail_last));
+	d = gen_pick(r, gen_mail_domain, GEN_NELEM(gen_mail_domain));
+	p = gen_put(p, f->s, f->len);
+	p = gen_put(p, s->s, s->len);
+	p = gen_put(p, l->s, l->len);
+	if (gen_below(r, 100) < 40)
+		p = gen_put_u64(p, gen_below(r, 10000));
+	*p++ = '@';
+	p = gen_put(p, d->s, d->len);
+	return (size_t)(p - out);
+}
+
+/*
+ * Write one reviews.csv row for review rid of product pid at out; returns
+ * its length (at most GEN_ROW_MAX).
+ */
+static size_t
+gen_review_row(char *out, uint64_t seed, uint64_t rid, uint32_t pid)
+{
+	struct gen_rng		 r;
+	const struct gen_text	*t;
+	char			 text[GEN_TEXT_MAX];
+	char			*p = out;
+	unsigned		 rating, nphoto, h;
+	uint64_t		 x;
+
+	gen_review_core(seed, rid, &r, &rating, &nphoto);
+	p = gen_put_u64(p, rid);
+	*p++ = ',';
+	p = gen_put_u64(p, pid);
+	*p++ = ',';
+	*p++ = (char)('0' + rating);
+	*p++ = ',';
+	p = gen_put_u64(p, GEN_DATE_FIRST + gen_below(&r, GEN_DATE_SPAN));
+	*p++ = ',';
+	p = gen_put_quoted(p, text, gen_summary(&r, rating, text));
+	*p++ = ',';
+	p = gen_put_quoted(p, text, gen_body(&r, rating, text));
+	*p++ = ',';
+	x = gen_below(&r, 100);
+	p = gen_put_bool(p, x < (rating == 5 ? 96u : rating == 4 ? 90u :
+	    rating == 3 ? 60u : rating == 2 ? 25u : 10u));
+	*p++ = ',';
+	p = gen_put_bool(p, gen_below(&r, 1000) < 20);
+	*p++ = ',';
+	p = gen_put_quoted(p, text, gen_name(&r, text));
+	*p++ = ',';
+	p = gen_put_quoted(p, text, gen_email(&r, text));
+	*p++ = ',';
+	if (gen_below(&r, 100) < 10) {
+		t = gen_pick(&r, gen_responses, GEN_NELEM(gen_responses));
+		p = gen_put_quoted(p, t->s, t->len);
+	} else
+		p = gen_put(p, "null", 4);
+	*p++ = ',';
+	for (h = 0; h < 30 && gen_below(&r, 100) < 78; h++)
+		continue;
+	p = gen_put_u64(p, h);
+	*p++ = '\n';
+	return (size_t)(p - out);
+}
+
+/* Write one reviews_photos.csv row at out; returns its length. */
+static size_t
+gen_photo_row(char *out, uint64_t seed, uint64_t id, uint64_t rid,
+    unsigned n)
+{
+	static const char	 hex[] = "0123456789abcdef";
+	static const unsigned	 widths[] = { 300, 500, 634, 750, 975, 1000,
+	    1234, 1350, 1500, 1650, 2000 };
+	struct gen_rng		 r;
+	char			*p = out;
+	char			 url[GEN_SMALL_MAX];
+	char			*u = url;
+	uint64_t		 x;
+	unsigned		 i;
+
+	gen_rng_seed(&r, seed, GEN_S_PHOTO, id);
+	p = gen_put_u64(p, id);
+	*p++ = ',';
+	p = gen_put_u64(p, rid);
+	*p++ = ',';
+	if (gen_below(&r, 100) < 60) {
+		u = gen_put(u, "https://images.example/p/", 25);
+		u = gen_put_u64(u, rid);
+		*u++ = '-';
+		u = gen_put_u64(u, n);
+		u = gen_put(u, ".jpg", 4);
+	} else {
+		u = gen_put(u, "https://images.unsplash.com/photo-", 34);
+		u = gen_put_u64(u, 1400000000 + gen_below(&r, 220000000));
+		*u++ = '-';
+		x = gen_next(&r);
+		for (i = 0; i < 12; i++, x >>= 4)
+			*u++ = hex[x & 15];
+		u = gen_put(u, "?ixlib=rb-1.2.1&", 16);
+		if (gen_below(&r, 100) < 30)
+			u = gen_put(u, "ixid=eyJhcHBfaWQiOjEyMDd9&", 26);
+		u = gen_put(u, "auto=format&fit=crop&w=", 23);
+		u = gen_put_u64(u, widths[gen_below(&r, GEN_NELEM(widths))]);
+		u = gen_put(u, gen_below(&r, 4) == 0 ? "&q=60" : "&q=80", 5);
+	}
+	p = gen_put_quoted(p, url, (size_t)(u - url));
+	*p++ = '\n';
+	return (size_t)(p - out);
+}
+
+/*
+ * The value (1..5) a review gives one characteristic: quality-like ones
+ * follow the rating, fit-like ones sit near 3 ("as expected") when the
+ * review is happy and wander when it is not.
+ */
+static unsigned
+gen_char_value(struct gen_rng *r, unsigned rating, unsigned name)
+{
+	uint64_t	 x = gen_below(r, 100);
+	int		 v;
+
+	if (name == GEN_C_COMFORT || name == GEN_C_QUALITY) {
+		v = (int)rating + (x < 20 ? -1 : x < 80 ? 0 : 1);
+		return v < 1 ? 1 : v > 5 ? 5 : (unsigned)v;
+	}
+	if (rating >= 4)
+		return x < 70 ? 3 : x < 85 ? 2 : 4;
+	return 1 + (unsigned)gen_below(r, 5);
+}
+
+/* The products [*lo, *hi) of chunk c. */
+static void
+gen_chunk_range(const struct gen_plan *pl, uint32_t c, uint32_t *lo,
+    uint32_t *hi)
+{
+	uint64_t	 end = ((uint64_t)c + 1) * GEN_CHUNK;
+
+	*lo = c * GEN_CHUNK + 1;
+	*hi = (uint32_t)(end < pl->nprod ? end : pl->nprod) + 1;
+}
+
+/* Index of the first photo-count fix at or after review rid. */
+static size_t
+gen_fix_find(const struct gen_plan *pl, uint64_t rid)
+{
+	size_t	 lo = 0, hi = pl->nfix, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pl->fix[mid] >> 1 < rid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* reviews.csv rows of chunk c's products, in review id order. */
+static int
+gen_chunk_reviews(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
+{
+	uint64_t	 rid = pl->start[GEN_F_REVIEWS][c];
+	uint32_t	 p, lo, hi, k;
+
+	gen_chunk_range(pl, c, &lo, &hi);
+	for (p = lo; p < hi; p++)
+		for (k = 0; k < pl->nrev[p]; k++) {
+			if (gen_buf_reserve(b, GEN_ROW_MAX) == -1)
+				return -1;
+			b->len += gen_review_row(b->p + b->len, pl->seed, ++rid,
+			    p);
+		}
+	return 0;
+}
+
+/*
+ * reviews_photos.csv rows of chunk c's reviews (photo counts from
+ * gen_review_core, corrected by pl->fix).  About 1% of rows trade places
+ * with the next one (never across a chunk boundary, so the output does not
+ * depend on how chunks are shared out).
+ */
+static int
+gen_chunk_photos(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
+{
+	struct gen_rng	 r;
+	uint64_t	 rid = pl->start[GEN_F_REVIEWS][c];
+	uint64_t	 id = pl->start[GEN_F_PHOTOS][c];
+	uint64_t	 last = pl->start[GEN_F_PHOTOS][c + 1];
+	uint32_t	 p, lo, hi, k;
+	unsigned	 rating, nphoto, i;
+	char		 row[GEN_SMALL_MAX], held[GEN_SMALL_MAX];
+	size_t		 n, nheld = 0, fix;
+
+	fix = gen_fix_find(pl, rid + 1);
+	gen_chunk_range(pl, c, &lo, &hi);
+	for (p = lo; p < hi; p++)
+		for (k = 0; k < pl->nrev[p]; k++) {
+			gen_review_core(pl->seed, ++rid, &r, &rating, &nphoto);
+			if (fix < pl->nfix && pl->fix[fix] >> 1 == rid) {
+				if (pl->fix[fix++] & 1)
+					nphoto++;
+				else
+					nphoto--;
+			}
+			for (i = 1; i <= nphoto; i++) {
+				n = gen_photo_row(row, pl->seed, ++id, rid, i);
+				if (gen_buf_reserve(b, 2 * GEN_SMALL_MAX) == -1)
+					return -1;
+				if (nheld > 0) {
+					memcpy(b->p + b->len, row, n);
+					memcpy(b->p + b->len + n, held, nheld);
+					b->len += n + nheld;
+					nheld = 0;
+					continue;
+				}
+				gen_rng_seed(&r, pl->seed, GEN_S_SWAP, id);
+				if (id < last && gen_below(&r, 100) == 0) {
+					memcpy(held, row, n);
+					nheld = n;
+				} else {
+					memcpy(b->p + b->len, row, n);
+					b->len += n;
+				}
+			}
+		}
+	return 0;
+}
+
+/* characteristics.csv rows of chunk c's products. */
+static int
+gen_chunk_chars(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
+{
+	const struct gen_cat	*cat;
+	uint64_t		 id = pl->start[GEN_F_CHARS][c];
+	uint32_t		 p, lo, hi;
+	unsigned		 j;
+	const char		*name;
+	char			*o;
+
+	gen_chunk_range(pl, c, &lo, &hi);
+	for (p = lo; p < hi; p++) {
+		cat = &gen_cats[pl->cat[p]];
+		if (gen_buf_reserve(b, 4 * GEN_SMALL_MAX) == -1)
+			return -1;
+		o = b->p + b->len;
+		for (j = 0; j < cat->n; j++) {
+			name = gen_char_names[cat->names[j]];
+			o = gen_put_u64(o, ++id);
+			*o++ = ',';
+			o = gen_put_u64(o, p);
+			*o++ = ',';
+			o = gen_put_quoted(o, name, strlen(name));
+			*o++ = '\n';
+		}
+		b->len = (size_t)(o - b->p);
+	}
+	return 0;
+}
+
+/*
+ * characteristic_reviews.csv rows of chunk c's reviews: one per
+ * characteristic of the review's product, in review id order.
+ */
+static int
+gen_chunk_charrevs(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
+{
+	const struct gen_cat	*cat;
+	struct gen_rng		 r;
+	uint64_t		 id = pl->start[GEN_F_CHARREVS][c];
+	uint64_t		 cid = pl->start[GEN_F_CHARS][c];
+	uint64_t		 rid = pl->start[GEN_F_REVIEWS][c];
+	uint32_t		 p, lo, hi, k;
+	unsigned		 rating, nphoto, j;
+	char			*o;
+
+	gen_chunk_range(pl, c, &lo, &hi);
+	for (p = lo; p < hi; p++) {
+		cat = &gen_cats[pl->cat[p]];
+		for (k = 0; k < pl->nrev[p]; k++) {
+			gen_review_core(pl->seed, ++rid, &r, &rating, &nphoto);
+			gen_rng_seed(&r, pl->seed, GEN_S_CHARREV, rid);
+			if (gen_buf_reserve(b, 4 * GEN_SMALL_MAX) == -1)
+				return -1;
+			o = b->p + b->len;
+			for (j = 0; j < cat->n; j++) {
+				o = gen_put_u64(o, ++id);
+				*o++ = ',';
+				o = gen_put_u64(o, cid + j + 1);
+				*o++ = ',';
+				o = gen_put_u64(o, rid);
+				*o++ = ',';
+				*o++ = (char)('0' + gen_char_value(&r, rating,
+				    cat->names[j]));
+				*o++ = '\n';
+			}
+			b->len = (size_t)(o - b->p);
+		}
+		cid += cat->n;
+	}
+	return 0;
+}
+
+/* Generate chunk c of file f into b (header first for chunk 0). */
+static int
+gen_chunk(const struct gen_plan *pl, enum gen_file f, uint32_t c,
+    struct gen_buf *b)
+{
+	b->len = 0;
+	if (c == 0 && gen_buf_str(b, gen_files[f].header) == -1)
+		return -1;
+	switch (f) {
+	case GEN_F_REVIEWS:
+		return gen_chunk_reviews(pl, c, b);
+	case GEN_F_PHOTOS:
+		return gen_chunk_photos(pl, c, b);
+	case GEN_F_CHARS:
+		return gen_chunk_chars(pl, c, b);
+	default:
+		return gen_chunk_charrevs(pl, c, b);
+	}
+}
+
+/*
+ * Reviews of a product that has some: mostly 1 + geometric (mean ~4.9),
+ * with a 4% heavy tail (12 x 2^g, g geometric, up to 800) so a few products
+ * have hundreds.
+ */
+static uint32_t
+gen_draw_count(struct gen_rng *r)
+{
+	uint32_t	 n, base;
+	unsigned	 g;
+
+	if (gen_below(r, 1000) < 40) {
+		for (g = 0; g < 6 && gen_below(r, 100) < 33; g++)
+			continue;
+		base = 12u << g;
+		n = base + (uint32_t)gen_below(r, base + 1);
+		return n > 800 ? 800 : n;
+	}
+	for (n = 1; n < 60 && gen_below(r, 1000) < 795; n++)
+		continue;
+	return n;
+}
+
+/* A category by the per-mille weights of gen_cats. */
+static unsigned char
+gen_draw_cat(struct gen_rng *r)
+{
+	uint64_t	 x = gen_below(r, 1000);
+	size_t		 i;
+
+	for (i = 0; i + 1 < GEN_NELEM(gen_cats); i++) {
+		if (x < gen_cats[i].weight)
+			break;
+		x -= gen_cats[i].weight;
+	}
+	return (unsigned char)i;
+}
+
+/*
+ * Draw reviews per product: exactly `reviewed` products (chosen by selection
+ * sampling) get at least one, and single reviews are then added or removed
+ * at random products until the total is exactly nreviews.
+ */
+static void
+gen_plan_reviews(struct gen_plan *pl, struct gen_rng *r, uint64_t reviewed,
+    uint64_t nreviews)
+{
+	uint64_t	 sum = 0, left = reviewed;
+	uint32_t	 p;
+
+	for (p = 1; p <= pl->nprod; p++)
+		if (left > 0 && gen_below(r, pl->nprod - p + 1) < left) {
+			pl->nrev[p] = gen_draw_count(r);
+			sum += pl->nrev[p];
+			left--;
+		}
+	while (sum < nreviews) {
+		p = 1 + (uint32_t)gen_below(r, pl->nprod);
+		if (pl->nrev[p] > 0) {
+			pl->nrev[p]++;
+			sum++;
+		}
+	}
+	while (sum > nreviews) {
+		p = 1 + (uint32_t)gen_below(r, pl->nprod);
+		if (pl->nrev[p] > 1) {
+			pl->nrev[p]--;
+			sum--;
+		}
+	}
+}
+
+/*
+ * Draw a category per product, then move random products one category up or
+ * down (one characteristic more or fewer) until there are exactly nchars;
+ * then swap categories between random pairs of products while that brings
+ * the characteristic_reviews total closer to ncharrevs (a swap keeps the
+ * characteristics total).
+ */
+static void
+gen_plan_cats(struct gen_plan *pl, struct gen_rng *r, uint64_t nchars,
+    uint64_t ncharrevs)
+{
+	uint64_t	 sum = 0, tries;
+	int64_t		 diff = 0, d, a2, b2;
+	uint32_t	 p, a, b;
+	unsigned char	 t;
+
+	for (p = 1; p <= pl->nprod; p++) {
+		pl->cat[p] = gen_draw_cat(r);
+		sum += gen_cats[pl->cat[p]].n;
+	}
+	while (sum < nchars) {
+		p = 1 + (uint32_t)gen_below(r, pl->nprod);
+		if (gen_cats[pl->cat[p]].up >= 0) {
+			pl->cat[p] = (unsigned char)gen_cats[pl->cat[p]].up;
+			sum++;
+		}
+	}
+	while (sum > nchars) {
+		p = 1 + (uint32_t)gen_below(r, pl->nprod);
+		if (gen_cats[pl->cat[p]].down >= 0) {
+			pl->cat[p] = (unsigned char)gen_cats[pl->cat[p]].down;
+			sum--;
+		}
+	}
+	for (p = 1; p <= pl->nprod; p++)
+		diff -= (int64_t)pl->nrev[p] * gen_cats[pl->cat[p]].n;
+	diff += (int64_t)ncharrevs;
+	for (tries = 0; diff != 0 && tries < 50 * (uint64_t)pl->nprod + 10000;
+	    tries++) {
+		a = 1 + (uint32_t)gen_below(r, pl->nprod);
+		b = 1 + (uint32_t)gen_below(r, pl->nprod);
+		d = ((int64_t)pl->nrev[a] - pl->nrev[b]) *
+		    ((int64_t)gen_cats[pl->cat[b]].n - gen_cats[pl->cat[a]].n);
+		a2 = diff - d < 0 ? d - diff : diff - d;
+		b2 = diff < 0 ? -diff : diff;
+		if (d == 0 || a2 >= b2)
+			continue;
+		t = pl->cat[a];
+		pl->cat[a] = pl->cat[b];
+		pl->cat[b] = t;
+		diff -= d;
+	}
+}
+
+/* qsort comparison of two uint64_t. */
+static int
+gen_cmp_u64(const void *a, const void *b)
+{
+	uint64_t	 x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Make the photo count exactly target: pick distinct random reviews that get
+ * one photo more (or one fewer) than gen_review_core draws, kept sorted by
+ * review id in pl->fix, and shift the photo chunk starts to match.  A few
+ * hundred or thousand reviews at most; -1 when out of memory.
+ */
+static int
+gen_plan_photos(struct gen_plan *pl, struct gen_rng *r, uint64_t target)
+{
+	struct gen_rng	 rr;
+	uint64_t	 total = pl->rows[GEN_F_PHOTOS], nrev, want, rid;
+	uint64_t	 tries, i, j;
+	int64_t		 acc = 0;
+	unsigned	 rating, nphoto;
+	int		 up = target > total;
+	uint32_t	 c;
+
+	nrev = pl->rows[GEN_F_REVIEWS];
+	want = up ? target - total : total - target;
+	if (want == 0 || nrev == 0)
+		return 0;
+	if (want > nrev)
+		want = nrev;
+	if ((pl->fix = calloc(want, sizeof(*pl->fix))) == NULL)
+		return -1;
+	/* Fill up, then sort and drop duplicates; again if there were any. */
+	for (tries = 0; pl->nfix < want; ) {
+		for (; pl->nfix < want && tries < 100 * want + 10000; tries++) {
+			rid = 1 + gen_below(r, nrev);
+			gen_review_core(pl->seed, rid, &rr, &rating, &nphoto);
+			if (up ? nphoto < 5 : nphoto > 0)
+				pl->fix[pl->nfix++] = rid << 1 | (uint64_t)up;
+		}
+		qsort(pl->fix, pl->nfix, sizeof(*pl->fix), gen_cmp_u64);
+		for (i = j = 0; i < pl->nfix; i++)
+			if (j == 0 || pl->fix[j - 1] != pl->fix[i])
+				pl->fix[j++] = pl->fix[i];
+		if (j == pl->nfix)
+			break;
+		pl->nfix = j;
+	}
+	for (c = 0, i = 0; c <= pl->nchunk; c++) {
+		while (i < pl->nfix &&
+		    pl->fix[i] >> 1 <= pl->start[GEN_F_REVIEWS][c])
+			acc += pl->fix[i++] & 1 ? 1 : -1;
+		pl->start[GEN_F_PHOTOS][c] += (uint64_t)acc;
+	}
+	pl->rows[GEN_F_PHOTOS] = pl->start[GEN_F_PHOTOS][pl->nchunk];
+	return 0;
+}
+
+/*
+ * Build the plan for a scale: the per-product arrays, then the rows before
+ * every chunk in every file (photos need each review's photo count, which is
+ * cheap to recompute).  -1 when out of memory.
+ */
+static int
+gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
+{
+	struct gen_rng	 r, rr;
+	uint64_t	 reviewed, nreviews, nchars, tot[GEN_F__MAX] = { 0 };
+	uint32_t	 c, p, lo, hi, k;
+	unsigned	 rating, nphoto, n;
+	int		 f;
+
+	pl->seed = seed;
+	pl->nprod = (uint32_t)gen_round(GEN_PRODUCTS * scale);
+	reviewed = gen_round(GEN_REVIEWED * scale);
+	nreviews = gen_round(GEN_REVIEWS * scale);
+	nchars = gen_round(GEN_CHARS * scale);
+	if (reviewed > pl->nprod)
+		reviewed = pl->nprod;
+	if (reviewed > nreviews)
+		reviewed = nreviews;
+	if (reviewed == 0 && nreviews > 0)
+		reviewed = 1;
+	if (nchars < pl->nprod)
+		nchars = pl->nprod;
+	if (nchars > 4 * (uint64_t)pl->nprod)
+		nchars = 4 * (uint64_t)pl->nprod;
+	pl->nchunk = (pl->nprod + GEN_CHUNK - 1) / GEN_CHUNK;
+	pl->nrev = calloc((size_t)pl->nprod + 1, sizeof(*pl->nrev));
+	pl->cat = calloc((size_t)pl->nprod + 1, sizeof(*pl->cat));
+	if (pl->nrev == NULL || pl->cat == NULL)
+		return -1;
+	for (f = 0; f < GEN_F__MAX; f++)
+		if ((pl->start[f] = calloc((size_t)pl->nchunk + 1,
+		    sizeof(*pl->start[f]))) == NULL)
+			return -1;
+
+	gen_rng_seed(&r, seed, GEN_S_PLAN, 0);
+	gen_plan_reviews(pl, &r, reviewed, nreviews);
+	gen_plan_cats(pl, &r, nchars, gen_round(GEN_CHARREVS * scale));
+
+	for (c = 0; c < pl->nchunk; c++) {
+		for (f = 0; f < GEN_F__MAX; f++)
+			pl->start[f][c] = tot[f];
+		gen_chunk_range(pl, c, &lo, &hi);
+		for (p = lo; p < hi; p++) {
+			n = gen_cats[pl->cat[p]].n;
+			tot[GEN_F_CHARS] += n;
+			tot[GEN_F_CHARREVS] += (uint64_t)n * pl->nrev[p];
+			for (k = 0; k < pl->nrev[p]; k++) {
+				gen_review_core(seed, ++tot[GEN_F_REVIEWS],
+				    &rr, &rating, &nphoto);
+				tot[GEN_F_PHOTOS] += nphoto;
+			}
+		}
+	}
+	for (f = 0; f < GEN_F__MAX; f++) {
+		pl->start[f][pl->nchunk] = tot[f];
+		pl->rows[f] = tot[f];
+	}
+	return gen_plan_photos(pl, &r, gen_round(GEN_PHOTOS * scale));
+}
+
+/* Release what gen_plan_build allocated (also after a partial build). */
+static void
+gen_plan_free(struct gen_plan *pl)
+{
+	int	 f;
+
+	free(pl->nrev);
+	free(pl->cat);
+	free(pl->fix);
+	for (f = 0; f < GEN_F__MAX; f++)
+		free(pl->start[f]);
+}
+
+/* Record the first failure (file index or -1 for memory) and wake all. */
+static void
+gen_run_fail(struct gen_run *run, int file, int err)
+{
+	pthread_mutex_lock(&run->mu);
+	if (!run->failed) {
+		run->failed = 1;
+		run->fail_file = file;
+		run->fail_errno = err;
+	}
+	pthread_cond_broadcast(&run->cv);
+	pthread_mutex_unlock(&run->mu);
+}
+
+/*
+ * A worker: take the next job (file-major, chunk order), generate it into
+ * its own buffer, wait for its turn and write it.  Generation overlaps with
+ * the other workers' generation and writing; output order is fixed.
+ */
+static void *
+gen_worker(void *arg)
+{
+	struct gen_run		*run = arg;
+	const struct gen_plan	*pl = run->plan;
+	struct gen_buf		 buf = { NULL, 0, 0 };
+	uint32_t		 j, c;
+	enum gen_file		 f;
+	int			 stop;
+
+	for (;;) {
+		pthread_mutex_lock(&run->mu);
+		stop = run->failed || run->next >= run->njobs;
+		j = run->next++;
+		pthread_mutex_unlock(&run->mu);
+		if (stop)
+			break;
+		f = (enum gen_file)(j / pl->nchunk);
+		c = j % pl->nchunk;
+		if (gen_chunk(pl, f, c, &buf) == -1) {
+			gen_run_fail(run, -1, ENOMEM);
+			break;
+		}
+		pthread_mutex_lock(&run->mu);
+		while (run->turn != j && !run->failed)
+			pthread_cond_wait(&run->cv, &run->mu);
+		stop = run->failed;
+		pthread_mutex_unlock(&run->mu);
+		if (stop)
+			break;
+		if (fwrite(buf.p, 1, buf.len, run->fp[f]) != buf.len) {
+			gen_run_fail(run, (int)f, errno);
+			break;
+		}
+		pthread_mutex_lock(&run->mu);
+		run->turn++;
+		pthread_cond_broadcast(&run->cv);
+		pthread_mutex_unlock(&run->mu);
+	}
+	free(buf.p);
+	return NULL;
+}
+
+/* Create dir and its missing parents, like mkdir -p.  -1 after a report. */
+static int
+gen_mkdirs(const char *dir)
+{
+	struct stat	 st;
+	char		*path, *s, ch;
+	int		 rc = -1;
+
+	if ((path = strdup(dir)) == NULL) {
+		fprintf(stderr, "reviews-gen: out of memory\n");
+		return -1;
+	}
+	for (s = path + 1;; s++) {
+		if (*s != '/' && *s != '\0')
+			continue;
+		ch = *s;
+		*s = '\0';
+		if (mkdir(path, 0777) == -1 && errno != EEXIST) {
+			fprintf(stderr, "reviews-gen: mkdir %s: %s\n", path,
+			    strerror(errno));
+			goto out;
+		}
+		*s = ch;
+		if (ch == '\0')
+			break;
+	}
+	if (stat(dir, &st) == -1) {
+		fprintf(stderr, "reviews-gen: %s: %s\n", dir, strerror(errno));
+		goto out;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		fprintf(stderr, "reviews-gen: %s: not a directory\n", dir);
+		goto out;
+	}
+	rc = 0;
+out:
+	free(path);
+	return rc;
+}
+
+/* Print the usage line. */
+static void
+gen_usage(FILE *fp)
+{
+	fprintf(fp, "usage: reviews-gen [--scale S] [--seed K] --out DIR\n"
+	    "  --scale S  size relative to the original data set "
+	    "(0 < S <= 100, default 1.0)\n"
+	    "  --seed K   unsigned integer seed (default 1)\n"
+	    "  --out DIR  output directory, created if missing\n");
+}
+
+/*
+ * Match option name at argv[*i], as "--name VALUE" or "--name=VALUE".
+ * Returns 0 when it is not this option, 1 with *val set (NULL: value
+ * missing).
+ */
+static int
+gen_opt(int argc, char *argv[], int *i, const char *name, const char **val)
+{
+	size_t	 n = strlen(name);
+
+	if (strncmp(argv[*i], name, n) != 0)
+		return 0;
+	if (argv[*i][n] == '=') {
+		*val = argv[*i] + n + 1;
+		return 1;
+	}
+	if (argv[*i][n] != '\0')
+		return 0;
+	*val = *i + 1 < argc ? argv[++*i] : NULL;
+	return 1;
+}
+
+/* Seconds since an arbitrary point, for the timing line. */
+static double
+gen_now(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct gen_plan	 plan;
+	struct gen_run	 run;
+	pthread_t	 tids[GEN_THREADS_MAX];
+	const char	*val, *out = NULL;
+	char		*end;
+	double		 scale = 1.0, t0;
+	uint64_t	 seed = 1, total = 0;
+	long		 ncpu;
+	size_t		 n;
+	int		 i, f, nthr = 0, rc = 1, locks = 0;
+
+	t0 = gen_now();
+	memset(&plan, 0, sizeof(plan));
+	memset(&run, 0, sizeof(run));
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0) {
+			gen_usage(stdout);
+			return 0;
+		}
+		if (gen_opt(argc, argv, &i, "--scale", &val)) {
+			errno = 0;
+			if (val == NULL || *val == '\0' ||
+			    (scale = strtod(val, &end), *end != '\0') ||
+			    errno != 0 || !(scale > 0 && scale <= GEN_SCALE_MAX))
+				goto usage;
+		} else if (gen_opt(argc, argv, &i, "--seed", &val)) {
+			errno = 0;
+			if (val == NULL || *val < '0' || *val > '9' ||
+			    (seed = strtoull(val, &end, 10), *end != '\0') ||
+			    errno != 0)
+				goto usage;
+		} else if (gen_opt(argc, argv, &i, "--out", &val)) {
+			if (val == NULL || *val == '\0')
+				goto usage;
+			out = val;
+		} else
+			goto usage;
+	}
+	if (out == NULL)
+		goto usage;
+	if (gen_round(GEN_PRODUCTS * scale) < 1) {
+		fprintf(stderr, "reviews-gen: scale %g is too small: "
+		    "no products\n", scale);
+		goto usage;
+	}
+
+	gen_text_init();
+	if (gen_plan_build(&plan, scale, seed) == -1) {
+		fprintf(stderr, "reviews-gen: out of memory\n");
+		goto done;
+	}
+	if (gen_mkdirs(out) == -1)
+		goto done;
+	for (f = 0; f < GEN_F__MAX; f++) {
+		n = strlen(out) + strlen(gen_files[f].name) + 2;
+		if ((run.path[f] = malloc(n)) == NULL) {
+			fprintf(stderr, "reviews-gen: out of memory\n");
+			goto done;
+		}
+		snprintf(run.path[f], n, "%s/%s", out, gen_files[f].name);
+		if ((run.fp[f] = fopen(run.path[f], "w")) == NULL) {
+			fprintf(stderr, "reviews-gen: %s: %s\n", run.path[f],
+			    strerror(errno));
+			goto done;
+		}
+	}
+
+	run.plan = &plan;
+	run.njobs = plan.nchunk * GEN_F__MAX;
+	if (pthread_mutex_init(&run.mu, NULL) != 0) {
+		fprintf(stderr, "reviews-gen: cannot create a lock\n");
+		goto done;
+	}
+	locks = 1;
+	if (pthread_cond_init(&run.cv, NULL) != 0) {
+		fprintf(stderr, "reviews-gen: cannot create a lock\n");
+		goto done;
+	}
+	locks = 2;
+	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (ncpu > GEN_THREADS_MAX)
+		ncpu = GEN_THREADS_MAX;
+	/* This thread works too; a thread that cannot start is not needed. */
+	while (nthr + 1 < ncpu &&
+	    pthread_create(&tids[nthr], NULL, gen_worker, &run) == 0)
+		nthr++;
+	gen_worker(&run);
+	for (i = 0; i < nthr; i++)
+		pthread_join(tids[i], NULL);
+	if (run.failed) {
+		if (run.fail_file < 0)
+			fprintf(stderr, "reviews-gen: out of memory\n");
+		else
+			fprintf(stderr, "reviews-gen: %s: %s\n",
+			    run.path[run.fail_file], strerror(run.fail_errno));
+		goto done;
+	}
+
+	rc = 0;
+	for (f = 0; f < GEN_F__MAX; f++) {
+		if (fclose(run.fp[f]) == EOF) {
+			fprintf(stderr, "reviews-gen: %s: %s\n", run.path[f],
+			    strerror(errno));
+			rc = 1;
+		}
+		run.fp[f] = NULL;
+	}
+	if (rc != 0)
+		goto done;
+	for (f = 0; f < GEN_F__MAX; f++) {
+		fprintf(stderr, "%s %" PRIu64 " rows\n", gen_files[f].name,
+		    plan.rows[f]);
+		total += plan.rows[f];
+	}
+	fprintf(stderr, "generated %" PRIu64 " rows in %.1f s\n", total,
+	    gen_now() - t0);
+	goto done;
+
+usage:
+	gen_usage(stderr);
+	return 2;
+done:
+	for (f = 0; f < GEN_F__MAX; f++) {
+		if (run.fp[f] != NULL && fclose(run.fp[f]) == EOF)
+			fprintf(stderr, "reviews-gen: %s: %s\n", run.path[f],
+			    strerror(errno));
+		free(run.path[f]);
+	}
+	if (locks > 1)
+		pthread_cond_destroy(&run.cv);
+	if (locks > 0)
+		pthread_mutex_destroy(&run.mu);
+	gen_plan_free(&plan);
+	return rc;
+}
