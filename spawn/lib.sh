@@ -145,9 +145,14 @@ pg_up() {
 		max_connections = 300
 		shared_buffers = 512MB
 		work_mem = 16MB
-		maintenance_work_mem = 512MB
-		max_wal_size = 4GB
+		maintenance_work_mem = 1GB
+		max_wal_size = 8GB
 		checkpoint_timeout = 15min
+		# No replicas of this private cluster: minimal WAL lets a bulk
+		# load that truncates and copies in one transaction skip WAL.
+		wal_level = minimal
+		max_wal_senders = 0
+		max_parallel_maintenance_workers = 2
 		logging_collector = off
 		CONF
 	fi
@@ -169,7 +174,8 @@ pg_down() {
 
 # schema: tables and indexes (idempotent).
 schema() {
-	psql_db -f "$ROOT/db/schema.sql" -f "$ROOT/db/indexes.sql" >/dev/null
+	psql_db -f "$ROOT/db/schema.sql" -f "$ROOT/db/constraints.sql" \
+		-f "$ROOT/db/indexes.sql" >/dev/null
 }
 
 # load_dir DIR: replace the data set with the four CSV files of DIR.
