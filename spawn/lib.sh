@@ -105,7 +105,7 @@ build() {
 # as_pg CMD...: run a PostgreSQL server command as the cluster's owner.
 as_pg() {
 	if [ "$(id -u)" = 0 ]; then
-		runuser -u "$PG_USER" -- "$@"
+		(cd / && runuser -u "$PG_USER" -- "$@")
 	else
 		"$@"
 	fi
