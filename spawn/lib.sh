@@ -297,15 +297,21 @@ nginx_down() {
 # a copy of the binary in STACK_DIR: reachable by $RUN_AS, and a rebuild
 # never changes the program under a running pool.
 pool_up() {
+	local cache
+	# The pool's response cache lives in /dev/shm, named after the stack.
+	cache=/dev/shm/reviews-$(printf '%s' "$RUN_DIR" | md5sum | cut -c1-8).cache
 	mkdir -p "$RUN_DIR" "$LOG_DIR" "$STACK_DIR/bin"
 	if ! "$ROOT/spawn/pool" status --pidfile "$RUN_DIR/pool.pid" >/dev/null; then
+		# A new pool: the current binary, an empty cache.
 		install -m 0755 "$BUILD_DIR/src/reviews-fcgi" "$BIN"
+		rm -f "$cache"
 	fi
 	if [ -n "$RUN_AS" ] && ! runuser -u "$RUN_AS" -- test -x "$BIN"; then
 		die "$BIN is not reachable by user $RUN_AS: set STACK_DIR to a directory every user can traverse"
 	fi
-	[ -n "$RUN_AS" ] && chown "$RUN_AS" "$LOG_DIR/workers.log" 2>/dev/null || true
-	DATABASE_URL=$DB_URL "$ROOT/spawn/pool" start --pidfile "$RUN_DIR/pool.pid" \
+	DATABASE_URL=$DB_URL REVIEWS_CACHE=$cache REVIEWS_CACHE_MB=${CACHE_MB:-256} \
+	REVIEWS_CACHE_TTL_MS=${CACHE_TTL_MS:-1000} \
+	"$ROOT/spawn/pool" start --pidfile "$RUN_DIR/pool.pid" \
 		--bin "$BIN" --socket "$RUN_DIR/reviews.sock" --workers "$WORKERS" \
 		${RUN_AS:+--user "$RUN_AS"} --log "$LOG_DIR/workers.log" \
 		${WORKER_WRAPPER:+--wrapper "$WORKER_WRAPPER"}

@@ -6,6 +6,11 @@
  * Environment:
  *   DATABASE_URL           libpq conninfo or URI; unset: PGHOST, PGPORT, ...
  *   REVIEWS_DEBUG_HEADERS  1: add X-Worker-Pid to responses (tests)
+ *   REVIEWS_CACHE          path of the pool's shared response cache (in
+ *                          /dev/shm); unset: no cache
+ *   REVIEWS_CACHE_MB       its size (default 256)
+ *   REVIEWS_CACHE_TTL_MS   the oldest response it serves (default 1000;
+ *                          0: no cache)
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -14,12 +19,27 @@
 #include <fcgiapp.h>
 #include <libpq-fe.h>
 
+#include "cache.h"
 #include "db.h"
 #include "http.h"
 #include "json.h"
 #include "router.h"
 
 static volatile sig_atomic_t main_stop;
+
+/* A numeric setting from the environment, or fallback. */
+static long
+main_env_long(const char *name, long fallback)
+{
+	const char	*v = getenv(name);
+	char		*end;
+	long		 n;
+
+	if (v == NULL || *v == '\0')
+		return fallback;
+	n = strtol(v, &end, 10);
+	return *end == '\0' && n >= 0 ? n : fallback;
+}
 
 /*
  * SIGTERM/SIGINT: finish the request in hand, then leave the accept loop.
@@ -64,6 +84,9 @@ main(void)
 	debug = getenv("REVIEWS_DEBUG_HEADERS");
 	db_init(url != NULL ? url : "");
 	http_init(debug != NULL && strcmp(debug, "1") == 0);
+	cache_open(getenv("REVIEWS_CACHE"),
+	    (size_t)main_env_long("REVIEWS_CACHE_MB", 256),
+	    main_env_long("REVIEWS_CACHE_TTL_MS", 1000));
 	/* Connect now so the first request does not pay for it; if the
 	 * database is down, requests get 503 until it is back. */
 	if ((res = db_run(DB_PING, NULL, &status)) != NULL)
@@ -75,6 +98,7 @@ main(void)
 	}
 	FCGX_Free(&fcgx, 1);
 	db_close();
+	cache_close();
 	json_free();
 	return 0;
 }

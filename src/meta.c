@@ -4,6 +4,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cache.h"
 #include "db.h"
 #include "json.h"
 #include "meta.h"
@@ -77,13 +78,20 @@ fail:
 void
 meta_get(struct route_ctx *ctx)
 {
+	struct cache_key key = { CACHE_META, 0, 0, (int32_t)ctx->num[0], 0, 0 };
 	char		 product[16];
 	const char	*params[1] = { product }, *out;
 	PGresult	*res;
 	cJSON		*tree;
+	uint64_t	 gen;
 	size_t		 len;
 	int		 status;
 
+	if ((out = cache_get(&key, &len)) != NULL) {
+		http_send(ctx->req, 200, NULL, out, len);
+		return;
+	}
+	gen = cache_generation(key.product);
 	snprintf(product, sizeof(product), "%" PRId64, ctx->num[0]);
 	if ((res = db_run(DB_META, params, &status)) == NULL) {
 		http_send_failure(ctx->req, status);
@@ -93,8 +101,10 @@ meta_get(struct route_ctx *ctx)
 	PQclear(res);
 	if (tree == NULL || (out = json_render(tree, &len)) == NULL)
 		http_send_failure(ctx->req, 500);
-	else
+	else {
+		cache_put(&key, gen, out, len);
 		http_send(ctx->req, 200, NULL, out, len);
+	}
 	cJSON_Delete(tree);
 }
 

@@ -5,6 +5,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "cache.h"
 #include "db.h"
 #include "http.h"
 #include "json.h"
@@ -90,13 +91,22 @@ reviews_list(struct route_ctx *ctx)
 		[SORT_HELPFUL] = DB_LIST_HELPFUL,
 		[SORT_RELEVANT] = DB_LIST_RELEVANT,
 	};
+	struct cache_key key = { CACHE_LIST, (uint8_t)ctx->num[ARG_SORT], 0,
+	    (int32_t)ctx->num[ARG_PRODUCT], (int32_t)ctx->num[ARG_PAGE],
+	    (int32_t)ctx->num[ARG_COUNT] };
 	char		 product[16], count[16], offset[24];
 	const char	*params[3] = { product, count, offset }, *out;
 	PGresult	*res;
 	cJSON		*root, *results;
+	uint64_t	 gen;
 	size_t		 len;
 	int		 status, row, n;
 
+	if ((out = cache_get(&key, &len)) != NULL) {
+		http_send(ctx->req, 200, NULL, out, len);
+		return;
+	}
+	gen = cache_generation(key.product);
 	snprintf(product, sizeof(product), "%" PRId64, ctx->num[ARG_PRODUCT]);
 	snprintf(count, sizeof(count), "%" PRId64, ctx->num[ARG_COUNT]);
 	snprintf(offset, sizeof(offset), "%" PRId64,
@@ -119,7 +129,8 @@ reviews_list(struct route_ctx *ctx)
 	for (row = 0; row < n; )
 		if ((row = reviews_one(results, res, row)) < 0)
 			goto out;
-	out = json_render(root, &len);
+	if ((out = json_render(root, &len)) != NULL)
+		cache_put(&key, gen, out, len);
 out:
 	if (out == NULL)
 		http_send_failure(ctx->req, 500);
@@ -276,59 +287,53 @@ reviews_post(struct route_ctx *ctx)
 	len = (size_t)snprintf(reply, sizeof(reply), "{\"review_id\":%s}",
 	    PQgetvalue(res, 0, 0));
 	PQclear(res);
+	cache_bump((int32_t)p.product_id);
 	http_send(ctx->req, 201, NULL, reply, len);
 out:
 	post_free(&p);
 }
 
-/* Answer a write that touched no row: the review does not exist. */
+/*
+ * Run a review write (helpful, report) whose single result cell is the
+ * review's product, or empty/NULL when there is no such review: 204 after
+ * invalidating the product's cached responses, else 404.
+ */
 static void
-reviews_missing(struct route_ctx *ctx)
+reviews_write(struct route_ctx *ctx, enum db_stmt stmt)
 {
-	http_send_error(ctx->req, 404, NULL, "review_id",
-	    "does not name an existing review");
+	char		 id[16];
+	const char	*params[1] = { id };
+	PGresult	*res;
+	int		 status;
+	int64_t		 product = 0;
+
+	snprintf(id, sizeof(id), "%" PRId64, ctx->id);
+	if ((res = db_run(stmt, params, &status)) == NULL) {
+		http_send_failure(ctx->req, status);
+		return;
+	}
+	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
+		product = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
+	PQclear(res);
+	if (product == 0) {
+		http_send_error(ctx->req, 404, NULL, "review_id",
+		    "does not name an existing review");
+		return;
+	}
+	cache_bump((int32_t)product);
+	http_send_status(ctx->req, 204);
 }
 
 /* PUT /reviews/{id}/helpful: one more helpful vote. */
 void
 reviews_helpful(struct route_ctx *ctx)
 {
-	char		 id[16];
-	const char	*params[1] = { id };
-	PGresult	*res;
-	int		 status, hit;
-
-	snprintf(id, sizeof(id), "%" PRId64, ctx->id);
-	if ((res = db_run(DB_HELPFUL, params, &status)) == NULL) {
-		http_send_failure(ctx->req, status);
-		return;
-	}
-	hit = strcmp(PQcmdTuples(res), "0") != 0;
-	PQclear(res);
-	if (hit)
-		http_send_status(ctx->req, 204);
-	else
-		reviews_missing(ctx);
+	reviews_write(ctx, DB_HELPFUL);
 }
 
 /* PUT /reviews/{id}/report: hide the review and take it out of meta. */
 void
 reviews_report(struct route_ctx *ctx)
 {
-	char		 id[16];
-	const char	*params[1] = { id };
-	PGresult	*res;
-	int		 status, exists;
-
-	snprintf(id, sizeof(id), "%" PRId64, ctx->id);
-	if ((res = db_run(DB_REPORT, params, &status)) == NULL) {
-		http_send_failure(ctx->req, status);
-		return;
-	}
-	exists = *PQgetvalue(res, 0, 0) == 't';
-	PQclear(res);
-	if (exists)
-		http_send_status(ctx->req, 204);
-	else
-		reviews_missing(ctx);
+	reviews_write(ctx, DB_REPORT);
 }

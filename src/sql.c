@@ -96,14 +96,15 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "recommend_true = m.recommend_true + excluded.recommend_true) "
 	    "SELECT id FROM r", 10, 0 },
 
-	/* Helpfulness is in no aggregate: one row changes. */
+	/* Helpfulness is in no aggregate: one row changes.  The product
+	 * tells the cache whose responses changed; no row means 404. */
 	[DB_HELPFUL] = { "helpful",
-	    "UPDATE reviews SET helpfulness = helpfulness + 1 WHERE id = $1",
-	    1, 0 },
+	    "UPDATE reviews SET helpfulness = helpfulness + 1 WHERE id = $1 "
+	    "RETURNING product_id", 1, 0 },
 
 	/*
 	 * Only the first report changes anything (NOT reported); the final
-	 * SELECT tells 404 from an already reported review.
+	 * SELECT gives the review's product, or NULL for 404.
 	 */
 	[DB_REPORT] = { "report",
 	    "WITH r AS (UPDATE reviews SET reported = true "
@@ -116,5 +117,5 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "rating_count = c.rating_count - 1 "
 	    "FROM r JOIN characteristic_reviews cr ON cr.review_id = r.id "
 	    "WHERE c.id = cr.characteristic_id) "
-	    "SELECT EXISTS (SELECT 1 FROM reviews WHERE id = $1)", 1, 0 },
+	    "SELECT (SELECT product_id FROM reviews WHERE id = $1)", 1, 0 },
 };

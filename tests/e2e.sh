@@ -166,6 +166,13 @@ good() {	# good [JQ-EDIT]: a valid review for W, edited by jq
 sql "INSERT INTO characteristics (product_id, name) VALUES ($W, 'Size'), ($W, 'Width')" >/dev/null
 read -r WC1 WC2 <<<"$(sql "SELECT id FROM characteristics WHERE product_id = $W ORDER BY id" | tr '\n' ' ')"
 
+# Read W's meta and list through every worker first, so any response cache
+# holds the old answers: the write must still show at once.
+for i in $(seq 1 12); do
+	req GET "/reviews?product_id=$W&sort=newest" -H 'Connection: close'
+	req GET "/reviews/meta?product_id=$W" -H 'Connection: close'
+done
+expect "meta before the first review" 200 "{\"product_id\":\"$W\",\"ratings\":{\"1\":\"0\",\"2\":\"0\",\"3\":\"0\",\"4\":\"0\",\"5\":\"0\"},\"recommended\":{\"false\":\"0\",\"true\":\"0\"},\"characteristics\":{\"Size\":{\"id\":$WC1,\"value\":null},\"Width\":{\"id\":$WC2,\"value\":null}}}"
 post "$(good ".characteristics = {\"$WC1\": 5, \"$WC2\": \"3\"}")"
 NEW=$(jq -r '.review_id' <<<"$BODY" 2>/dev/null)
 if [ "$STATUS" = 201 ] && [[ "$NEW" =~ ^[0-9]+$ ]] && [ "$BODY" = "{\"review_id\":$NEW}" ]; then
