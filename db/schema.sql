@@ -56,3 +56,14 @@ CREATE TABLE IF NOT EXISTS product_meta (
 	recommend_false	bigint NOT NULL DEFAULT 0 CHECK (recommend_false >= 0),
 	recommend_true	bigint NOT NULL DEFAULT 0 CHECK (recommend_true >= 0)
 );
+
+-- POST Idempotency-Key: a retry with the same key and body gets the first
+-- review back instead of a second one.  Written in the review's own
+-- transaction; remembered for 24 hours (src/sql.c, IDEM_TTL).
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+	key		text PRIMARY KEY,
+	body_sha	bytea NOT NULL,
+	review_id	integer NOT NULL,
+	created_at	timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at);

@@ -10,6 +10,7 @@
 static PGconn		*db_conn;
 static const char	*db_conninfo;
 static struct timespec	 db_last_fail;
+static char		 db_state[6];	/* SQLSTATE of the last failure */
 
 /* After a failed connect, answer 503 at once for this long, not hammer it. */
 #define DB_RETRY_MS	250
@@ -131,6 +132,7 @@ db_run(enum db_stmt stmt, const char *const *params, int *status)
 	ExecStatusType		 st;
 	int			 attempt;
 
+	db_state[0] = '\0';
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (db_conn == NULL && db_connect() < 0) {
 			*status = 503;
@@ -144,8 +146,10 @@ db_run(enum db_stmt stmt, const char *const *params, int *status)
 			return res;
 		}
 		if (PQstatus(db_conn) != CONNECTION_BAD) {
-			*status = db_http_status(PQresultErrorField(res,
-			    PG_DIAG_SQLSTATE));
+			snprintf(db_state, sizeof(db_state), "%s",
+			    PQresultErrorField(res, PG_DIAG_SQLSTATE) ?
+			    PQresultErrorField(res, PG_DIAG_SQLSTATE) : "");
+			*status = db_http_status(db_state[0] ? db_state : NULL);
 			fprintf(stderr, "reviews-fcgi: %s: %s", s->name,
 			    PQresultErrorMessage(res));
 			PQclear(res);
@@ -161,4 +165,11 @@ db_run(enum db_stmt stmt, const char *const *params, int *status)
 	}
 	*status = 503;
 	return NULL;
+}
+
+/* The SQLSTATE of db_run's last failure, or "" (a lost connection). */
+const char *
+db_sqlstate(void)
+{
+	return db_state;
 }

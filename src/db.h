@@ -17,6 +17,8 @@ enum db_stmt {
 	DB_META,
 	DB_PRODUCT_CHARS,
 	DB_POST,
+	DB_POST_KEYED,
+	DB_IDEM_GET,
 	DB_HELPFUL,
 	DB_REPORT,
 	DB__MAX
@@ -35,5 +37,6 @@ void		 db_init(const char *);
 void		 db_close(void);
 PGresult	*db_run(enum db_stmt, const char *const *, int *);
 int		 db_http_status(const char *);
+const char	*db_sqlstate(void);
 
 #endif

@@ -96,6 +96,7 @@ http_req_init(struct http_req *req, FCGX_Request *fcgx)
 		req->query = "";
 	req->content_type = FCGX_GetParam("CONTENT_TYPE", fcgx->envp);
 	req->content_length = FCGX_GetParam("CONTENT_LENGTH", fcgx->envp);
+	req->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fcgx->envp);
 }
 
 /*

@@ -27,6 +27,7 @@ struct http_req {
 	const char	*query;		/* raw query string, may be empty */
 	const char	*content_type;	/* may be NULL */
 	const char	*content_length; /* may be NULL */
+	const char	*idempotency_key; /* may be NULL */
 };
 
 void	 http_init(int);

@@ -229,17 +229,85 @@ reviews_check_chars(struct route_ctx *ctx, const struct post *p,
 }
 
 /*
+ * An Idempotency-Key: 1..255 printable ASCII characters.  Returns 1 when
+ * good.
+ */
+static int
+reviews_key_ok(const char *key)
+{
+	size_t	 n = 0;
+
+	for (; key[n] != '\0'; n++)
+		if (key[n] < 0x21 || key[n] > 0x7e)
+			return 0;
+	return n >= 1 && n <= 255;
+}
+
+/* The body as a bytea literal ("\x" and hex) for sha256() in SQL. */
+static void
+reviews_hex(const char *body, size_t len, char *out)
+{
+	static const char	 digits[] = "0123456789abcdef";
+	size_t			 i;
+
+	*out++ = '\\';
+	*out++ = 'x';
+	for (i = 0; i < len; i++) {
+		*out++ = digits[(unsigned char)body[i] >> 4];
+		*out++ = digits[(unsigned char)body[i] & 15];
+	}
+	*out = '\0';
+}
+
+/*
+ * Answer a retry from the key's record, if the key is known: the original
+ * 201 for the same body, 409 for another.  Returns 1 when it answered
+ * (including a database failure), 0 when the key is new.
+ */
+static int
+reviews_replay(struct route_ctx *ctx, const char *key, const char *hex)
+{
+	const char	*params[2] = { key, hex };
+	char		 reply[48];
+	PGresult	*res;
+	size_t		 len;
+	int		 status;
+
+	if ((res = db_run(DB_IDEM_GET, params, &status)) == NULL) {
+		http_send_failure(ctx->req, status);
+		return 1;
+	}
+	if (PQntuples(res) == 0) {
+		PQclear(res);
+		return 0;
+	}
+	if (*PQgetvalue(res, 0, 1) == 't') {
+		len = (size_t)snprintf(reply, sizeof(reply),
+		    "{\"review_id\":%s}", PQgetvalue(res, 0, 0));
+		http_send(ctx->req, 201, "Idempotent-Replayed: true\r\n", reply,
+		    len);
+	} else
+		http_send_error(ctx->req, 409, NULL, "Idempotency-Key",
+		    "was already used with a different body");
+	PQclear(res);
+	return 1;
+}
+
+/*
  * POST /reviews: check the body, then write the review, its photos, its
- * characteristic ratings and every aggregate in one statement.
+ * characteristic ratings and every aggregate in one statement.  With an
+ * Idempotency-Key, a retry gets the first answer instead of a second review.
  */
 void
 reviews_post(struct route_ctx *ctx)
 {
 	static char	 body[HTTP_BODY_MAX + 1];
+	static char	 hex[2 * HTTP_BODY_MAX + 3];
 	static char	 photos[POST_PHOTOS_MAX * 4200 + 16];
 	char		 product[16], rating[4], ids[POST_CHARS_MAX * 12 + 4];
 	char		 values[POST_CHARS_MAX * 3 + 4], reply[48];
-	const char	*params[10], *field, *complaint;
+	const char	*params[12], *field, *complaint;
+	const char	*key = ctx->req->idempotency_key;
 	struct post	 p;
 	PGresult	*res;
 	size_t		 len;
@@ -250,15 +318,26 @@ reviews_post(struct route_ctx *ctx)
 		    "must be application/json");
 		return;
 	}
+	if (key != NULL && !reviews_key_ok(key)) {
+		http_send_error(ctx->req, 400, NULL, "Idempotency-Key",
+		    "must be 1 to 255 printable ASCII characters");
+		return;
+	}
 	if (http_read_body(ctx->req, body, sizeof(body), &len) < 0) {
 		http_send_error(ctx->req, 413, NULL, "body",
 		    "must be at most 65536 bytes");
 		return;
 	}
+	/* The key's record compares the body as sent: hash it before the
+	 * parser marks NULs in place. */
+	if (key != NULL)
+		reviews_hex(body, len, hex);
 	if (post_parse(body, len, &p, &field, &complaint) < 0) {
 		http_send_error(ctx->req, 400, NULL, field, complaint);
 		return;
 	}
+	if (key != NULL && reviews_replay(ctx, key, hex))
+		goto out;
 	snprintf(product, sizeof(product), "%" PRId64, p.product_id);
 	snprintf(rating, sizeof(rating), "%" PRId64, p.rating);
 	if (reviews_check_chars(ctx, &p, product) < 0)
@@ -280,7 +359,14 @@ reviews_post(struct route_ctx *ctx)
 	params[7] = photos;
 	params[8] = ids;
 	params[9] = values;
-	if ((res = db_run(DB_POST, params, &status)) == NULL) {
+	params[10] = key;
+	params[11] = hex;
+	res = db_run(key != NULL ? DB_POST_KEYED : DB_POST, params, &status);
+	if (res == NULL) {
+		/* A concurrent retry with the same key won the race. */
+		if (key != NULL && strcmp(db_sqlstate(), "23505") == 0 &&
+		    reviews_replay(ctx, key, hex))
+			goto out;
 		http_send_failure(ctx->req, status);
 		goto out;
 	}

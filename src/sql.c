@@ -21,6 +21,46 @@
 	"LEFT JOIN reviews_photos p ON p.review_id = r.id " \
 	"ORDER BY " outer ", p.id"
 
+/* How long an Idempotency-Key is remembered (README, "Choices"). */
+#define IDEM_TTL	"interval '24 hours'"
+
+/*
+ * A new review and everything it changes, as data-modifying CTEs of one
+ * statement: the review ($1 product, $2 rating, $3 summary, $4 body,
+ * $5 recommend, $6 name, $7 email), its photos ($8 urls), its
+ * characteristic ratings ($9 ids, $10 values; checked against the product
+ * just before), the characteristics' sums and the product's histogram.
+ */
+#define POST_WRITES \
+"r AS (INSERT INTO reviews (product_id, rating, date_ms, " \
+	    "summary, body, recommend, reviewer_name, reviewer_email) " \
+	    "VALUES ($1, $2, floor(extract(epoch FROM now()) * 1000)::bigint, " \
+	    "$3, $4, $5, $6, $7) RETURNING id, product_id, rating, recommend), " \
+	    "ph AS (INSERT INTO reviews_photos (review_id, url) " \
+	    "SELECT r.id, u.url FROM r, unnest($8::text[]) WITH ORDINALITY " \
+	    "AS u(url, n) ORDER BY u.n), " \
+	    "cr AS (INSERT INTO characteristic_reviews " \
+	    "(characteristic_id, review_id, value) " \
+	    "SELECT c.id, r.id, c.value FROM r, " \
+	    "unnest($9::integer[], $10::smallint[]) AS c(id, value)), " \
+	    "ch AS (UPDATE characteristics SET " \
+	    "rating_sum = rating_sum + c.value, rating_count = rating_count + 1 " \
+	    "FROM unnest($9::integer[], $10::smallint[]) AS c(id, value) " \
+	    "WHERE characteristics.id = c.id), " \
+	    "agg AS (INSERT INTO product_meta AS m (product_id, rating_1, rating_2, " \
+	    "rating_3, rating_4, rating_5, recommend_false, recommend_true) " \
+	    "SELECT r.product_id, (r.rating = 1)::int, (r.rating = 2)::int, " \
+	    "(r.rating = 3)::int, (r.rating = 4)::int, (r.rating = 5)::int, " \
+	    "(NOT r.recommend)::int, r.recommend::int FROM r " \
+	    "ON CONFLICT (product_id) DO UPDATE SET " \
+	    "rating_1 = m.rating_1 + excluded.rating_1, " \
+	    "rating_2 = m.rating_2 + excluded.rating_2, " \
+	    "rating_3 = m.rating_3 + excluded.rating_3, " \
+	    "rating_4 = m.rating_4 + excluded.rating_4, " \
+	    "rating_5 = m.rating_5 + excluded.rating_5, " \
+	    "recommend_false = m.recommend_false + excluded.recommend_false, " \
+	    "recommend_true = m.recommend_true + excluded.recommend_true) "
+
 /* One statement per write: the implicit transaction makes it atomic. */
 #define RATING_COUNTS(sign) \
 	"rating_1 = m.rating_1 " sign " (r.rating = 1)::int, " \
@@ -65,36 +105,27 @@ const struct db_sql db_sql[DB__MAX] = {
 	 * $7 email, $8 photo urls, $9 characteristic ids, $10 their values.
 	 * Characteristic ids were checked against the product just before.
 	 */
-	[DB_POST] = { "post",
-	    "WITH r AS (INSERT INTO reviews (product_id, rating, date_ms, "
-	    "summary, body, recommend, reviewer_name, reviewer_email) "
-	    "VALUES ($1, $2, floor(extract(epoch FROM now()) * 1000)::bigint, "
-	    "$3, $4, $5, $6, $7) RETURNING id, product_id, rating, recommend), "
-	    "ph AS (INSERT INTO reviews_photos (review_id, url) "
-	    "SELECT r.id, u.url FROM r, unnest($8::text[]) WITH ORDINALITY "
-	    "AS u(url, n) ORDER BY u.n), "
-	    "cr AS (INSERT INTO characteristic_reviews "
-	    "(characteristic_id, review_id, value) "
-	    "SELECT c.id, r.id, c.value FROM r, "
-	    "unnest($9::integer[], $10::smallint[]) AS c(id, value)), "
-	    "ch AS (UPDATE characteristics SET "
-	    "rating_sum = rating_sum + c.value, rating_count = rating_count + 1 "
-	    "FROM unnest($9::integer[], $10::smallint[]) AS c(id, value) "
-	    "WHERE characteristics.id = c.id), "
-	    "agg AS (INSERT INTO product_meta AS m (product_id, rating_1, rating_2, "
-	    "rating_3, rating_4, rating_5, recommend_false, recommend_true) "
-	    "SELECT r.product_id, (r.rating = 1)::int, (r.rating = 2)::int, "
-	    "(r.rating = 3)::int, (r.rating = 4)::int, (r.rating = 5)::int, "
-	    "(NOT r.recommend)::int, r.recommend::int FROM r "
-	    "ON CONFLICT (product_id) DO UPDATE SET "
-	    "rating_1 = m.rating_1 + excluded.rating_1, "
-	    "rating_2 = m.rating_2 + excluded.rating_2, "
-	    "rating_3 = m.rating_3 + excluded.rating_3, "
-	    "rating_4 = m.rating_4 + excluded.rating_4, "
-	    "rating_5 = m.rating_5 + excluded.rating_5, "
-	    "recommend_false = m.recommend_false + excluded.recommend_false, "
-	    "recommend_true = m.recommend_true + excluded.recommend_true) "
-	    "SELECT id FROM r", 10, 0 },
+	[DB_POST] = { "post", "WITH " POST_WRITES "SELECT id FROM r", 10, 0 },
+
+	/*
+	 * The same with an Idempotency-Key ($11) and the body's bytes ($12):
+	 * the key is stored with the review in the same transaction, so a
+	 * retry finds it exactly when the review exists.  A racing retry with
+	 * the same key fails on the key's primary key and looks it up again.
+	 * Each keyed post also clears up to 100 expired keys.
+	 */
+	[DB_POST_KEYED] = { "post_keyed", "WITH " POST_WRITES ", "
+	    "k AS (INSERT INTO idempotency_keys (key, body_sha, review_id) "
+	    "SELECT $11, sha256($12::bytea), r.id FROM r), "
+	    "gc AS (DELETE FROM idempotency_keys WHERE key IN (SELECT key "
+	    "FROM idempotency_keys WHERE created_at < now() - " IDEM_TTL
+	    " LIMIT 100)) "
+	    "SELECT id FROM r", 12, 0 },
+
+	/* A live key: its review, and whether the body is the same. */
+	[DB_IDEM_GET] = { "idem_get",
+	    "SELECT review_id, body_sha = sha256($2::bytea) FROM idempotency_keys "
+	    "WHERE key = $1 AND created_at >= now() - " IDEM_TTL, 2, 1 },
 
 	/* Helpfulness is in no aggregate: one row changes.  The product
 	 * tells the cache whose responses changed; no row means 404. */
