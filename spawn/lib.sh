@@ -243,7 +243,9 @@ nginx_render() {
 		render "$ROOT/nginx/$f.in" >"$CONF_DIR/$f"
 	done
 	render "$ROOT/nginx/$tmpl" >"$CONF_DIR/upstream.conf"
-	cp "$ROOT/nginx/fastcgi.conf" "$ROOT/nginx/errors.conf" "$ROOT/nginx/error-pages.conf" "$CONF_DIR/"
+	for f in fastcgi.conf errors.conf error-pages.conf headers.conf; do
+		render "$ROOT/nginx/$f" >"$CONF_DIR/$f"
+	done
 	# The map's entries span lines: substitute them last.
 	CORS_MAP=$cors perl -0pi -e 's/\@CORS_MAP\@/$ENV{CORS_MAP}/' "$CONF_DIR/nginx.conf"
 	sed -i "s|@NGINX_USER@|$user_line|" "$CONF_DIR/nginx.conf"
@@ -259,6 +261,8 @@ render() {
 	    -e "s|@LISTEN@|127.0.0.1:$PORT|g" \
 	    -e "s|@KEEPALIVE_LINE@|$KEEPALIVE_LINE|g" \
 	    -e "s|@SERVERS@|${SERVERS:-}|g" \
+	    -e "s|@WRITE_RATE@|${WRITE_RATE:-20r/s}|g" \
+	    -e "s|@WRITE_BURST@|${WRITE_BURST:-40}|g" \
 	    "$1"
 }
 
@@ -276,6 +280,8 @@ nginx_up() {
 		{ cat "$LOG_DIR/nginx-test.log" >&2; die "NGINX config does not load"; }
 	if nginx_pid >/dev/null; then
 		nginx -p "$STACK_DIR" -c "$CONF_DIR/nginx.conf" -s reload
+		# Old workers hand over their listening sockets within moments.
+		sleep 0.5
 	else
 		nginx -p "$STACK_DIR" -c "$CONF_DIR/nginx.conf" ||
 			die "NGINX did not start: see $LOG_DIR/nginx-error.log"
