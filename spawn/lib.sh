@@ -167,6 +167,13 @@ pg_up() {
 		psql -X -q -d "$su dbname=postgres" -c "CREATE DATABASE reviews OWNER reviews"
 }
 
+# pg_crash_restart: stop the cluster as a crash would (immediate: no
+# checkpoint, recovery from WAL at start), and start it again.
+pg_crash_restart() {
+	as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null
+	as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOG_DIR/postgres.log" -w -t 60 start >/dev/null
+}
+
 pg_down() {
 	pg_running || return 0
 	as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
