@@ -1,0 +1,794 @@
+/*
+ * reviews-load: replace the data set with the four CSV files of a
+ * directory (DATA.md's format), validating every row in C on its way into
+ * COPY.  Good rows load; each bad row goes to the reject report with its
+ * file, line, reason and raw text; bad rows never stop the load.
+ *
+ *   reviews-load --sql-dir DIR [--rejects FILE] [--jobs N] DATADIR
+ *
+ * The database: DATABASE_URL, else the libpq environment.  Phases:
+ *  1. drop keys, foreign keys and indexes; empty the tables
+ *  2. reviews.csv and characteristics.csv, concurrently, each on its own
+ *     connection (TRUNCATE and COPY in one transaction: with wal_level
+ *     minimal, PostgreSQL writes no WAL for the rows)
+ *  3. reviews_photos.csv and characteristic_reviews.csv, concurrently,
+ *     their foreign keys checked against the ids kept in phase 2
+ *  4. constraints.sql, then indexes.sql with one connection per index,
+ *     aggregates.sql, sequences.sql, ANALYZE
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libpq-fe.h>
+
+#include "csv.h"
+#include "valid.h"
+
+#define LOAD_BUF	(4 << 20)	/* CSV read buffer; longest record */
+#define LOAD_OUT	(1 << 20)	/* COPY data sent per call */
+#define DENSE_MAX	(1u << 26)	/* ids below: a flat array; above: a hash */
+
+/*
+ * Kept ids and what they belong to (a review's or characteristic's
+ * product).  0 means "not kept".  Ids are below 2^31.
+ */
+struct idmap {
+	int32_t		*dense;		/* DENSE_MAX entries, calloc'd */
+	uint64_t	*hash;		/* id << 32 | value, 0 = empty */
+	size_t		 hcap, hlen;
+};
+
+/* A set of (review, characteristic) pairs: open addressing, 0 = empty. */
+struct pairset {
+	uint64_t	*slot;
+	size_t		 cap, len;
+};
+
+enum load_kind { K_REVIEWS, K_CHARS, K_PHOTOS, K_CHAR_REVIEWS };
+
+struct load_file {
+	enum load_kind	 kind;
+	const char	*name;		/* reviews.csv */
+	const char	*table;
+	const char	*header;
+	const char	*columns;	/* COPY column list */
+	int		 nfields;
+	/* Filled in by the run. */
+	char		 path[4096];
+	long		 total_bytes;
+	volatile long	 read_bytes;
+	long		 rows, loaded, rejected;
+	double		 seconds;
+	const char	*fatal;
+};
+
+static struct load_file files[] = {
+	{ .kind = K_REVIEWS, .name = "reviews.csv", .table = "reviews",
+	  .header = "id,product_id,rating,date,summary,body,recommend,reported,"
+	  "reviewer_name,reviewer_email,response,helpfulness",
+	  .columns = "id, product_id, rating, date_ms, summary, body, recommend, "
+	  "reported, reviewer_name, reviewer_email, response, helpfulness",
+	  .nfields = 12 },
+	{ .kind = K_CHARS, .name = "characteristics.csv",
+	  .table = "characteristics", .header = "id,product_id,name",
+	  .columns = "id, product_id, name", .nfields = 3 },
+	{ .kind = K_PHOTOS, .name = "reviews_photos.csv",
+	  .table = "reviews_photos", .header = "id,review_id,url",
+	  .columns = "id, review_id, url", .nfields = 3 },
+	{ .kind = K_CHAR_REVIEWS, .name = "characteristic_reviews.csv",
+	  .table = "characteristic_reviews",
+	  .header = "id,characteristic_id,review_id,value",
+	  .columns = "id, characteristic_id, review_id, value", .nfields = 4 },
+};
+
+static struct idmap	 reviews_kept, chars_kept;
+static struct pairset	 rated;
+static FILE		*rejects;
+static pthread_mutex_t	 rejects_lock = PTHREAD_MUTEX_INITIALIZER;
+static const char	*conninfo = "";
+
+/* Wall-clock seconds, for phase timings. */
+static double
+now_s(void)
+{
+	struct timespec	 ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static void
+die(const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	fputs("reviews-load: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	exit(1);
+}
+
+/* Open a connection; dies with libpq's message on failure. */
+static PGconn *
+connect_db(void)
+{
+	static const char *const keys[] = { "application_name", "options",
+	    "dbname", NULL };
+	const char	*vals[] = { "reviews-load", "-c client_min_messages=warning",
+	    conninfo, NULL };
+	PGconn		*c = PQconnectdbParams(keys, vals, 1);
+
+	if (PQstatus(c) != CONNECTION_OK)
+		die("cannot connect: %s", PQerrorMessage(c));
+	return c;
+}
+
+/* Run sql (one or more statements); dies on error naming what. */
+static void
+exec_sql(PGconn *c, const char *sql, const char *what)
+{
+	PGresult	*res = PQexec(c, sql);
+	ExecStatusType	 st = PQresultStatus(res);
+
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+		die("%s: %s", what, PQerrorMessage(c));
+	PQclear(res);
+}
+
+/* Read a whole file (an SQL script) into a string the caller frees. */
+static char *
+slurp(const char *dir, const char *name)
+{
+	char		 path[4096];
+	struct stat	 st;
+	char		*s;
+	int		 fd;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) < 0)
+		die("%s: %s", path, strerror(errno));
+	if ((s = malloc((size_t)st.st_size + 1)) == NULL)
+		die("out of memory");
+	if (read(fd, s, (size_t)st.st_size) != st.st_size)
+		die("%s: short read", path);
+	s[st.st_size] = '\0';
+	close(fd);
+	return s;
+}
+
+/* --- id maps ------------------------------------------------------------ */
+
+static uint64_t
+mix(uint64_t x)
+{
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdull;
+	x ^= x >> 33;
+	return x;
+}
+
+static void
+idmap_init(struct idmap *m)
+{
+	if ((m->dense = calloc(DENSE_MAX, sizeof(int32_t))) == NULL)
+		die("out of memory");
+}
+
+/* The value kept for id, or 0. */
+static int32_t
+idmap_get(const struct idmap *m, int64_t id)
+{
+	size_t	 i;
+
+	if (id < DENSE_MAX)
+		return m->dense[id];
+	if (m->hcap == 0)
+		return 0;
+	for (i = mix((uint64_t)id) & (m->hcap - 1); m->hash[i] != 0;
+	    i = (i + 1) & (m->hcap - 1))
+		if ((int64_t)(m->hash[i] >> 32) == id)
+			return (int32_t)(m->hash[i] & 0xffffffffu);
+	return 0;
+}
+
+static void idmap_put(struct idmap *, int64_t, int32_t);
+
+/* Double the overflow hash. */
+static void
+idmap_grow(struct idmap *m)
+{
+	uint64_t	*old = m->hash;
+	size_t		 oldcap = m->hcap, i;
+
+	m->hcap = oldcap ? oldcap * 2 : 1024;
+	if ((m->hash = calloc(m->hcap, sizeof(uint64_t))) == NULL)
+		die("out of memory");
+	m->hlen = 0;
+	for (i = 0; i < oldcap; i++)
+		if (old[i] != 0)
+			idmap_put(m, (int64_t)(old[i] >> 32),
+			    (int32_t)(old[i] & 0xffffffffu));
+	free(old);
+}
+
+/* Keep id with value v (non-zero). */
+static void
+idmap_put(struct idmap *m, int64_t id, int32_t v)
+{
+	size_t	 i;
+
+	if (id < DENSE_MAX) {
+		m->dense[id] = v;
+		return;
+	}
+	if (m->hlen * 2 >= m->hcap)
+		idmap_grow(m);
+	for (i = mix((uint64_t)id) & (m->hcap - 1); m->hash[i] != 0;
+	    i = (i + 1) & (m->hcap - 1))
+		;
+	m->hash[i] = (uint64_t)id << 32 | (uint32_t)v;
+	m->hlen++;
+}
+
+/* Add a (review, characteristic) pair; returns 0 if it was there already. */
+static int
+pairset_add(struct pairset *s, int64_t review, int64_t chr)
+{
+	uint64_t	 key = (uint64_t)review << 32 | (uint64_t)chr, *old;
+	size_t		 i, oldcap;
+
+	if (s->len * 2 >= s->cap) {
+		old = s->slot;
+		oldcap = s->cap;
+		s->cap = oldcap ? oldcap * 2 : (1u << 20);
+		if ((s->slot = calloc(s->cap, sizeof(uint64_t))) == NULL)
+			die("out of memory");
+		s->len = 0;
+		for (i = 0; i < oldcap; i++)
+			if (old[i] != 0)
+				pairset_add(s, (int64_t)(old[i] >> 32),
+				    (int64_t)(old[i] & 0xffffffffu));
+		free(old);
+	}
+	for (i = mix(key) & (s->cap - 1); s->slot[i] != 0; i = (i + 1) & (s->cap - 1))
+		if (s->slot[i] == key)
+			return 0;
+	s->slot[i] = key;
+	s->len++;
+	return 1;
+}
+
+/* --- fields ---------------------------------------------------------------- */
+
+/* An unquoted integer field within [min, max]. */
+static int
+field_int(const struct csv_field *f, int64_t min, int64_t max, int64_t *out)
+{
+	int64_t	 v = 0;
+	size_t	 i;
+
+	if (f->quoted || f->len == 0 || f->len > 19)
+		return 0;
+	for (i = 0; i < f->len; i++) {
+		if (f->s[i] < '0' || f->s[i] > '9')
+			return 0;
+		v = v * 10 + (f->s[i] - '0');
+	}
+	if (v < min || v > max)
+		return 0;
+	*out = v;
+	return 1;
+}
+
+/* A bare true or false. */
+static int
+field_bool(const struct csv_field *f, int *out)
+{
+	if (f->quoted)
+		return 0;
+	if (f->len == 4 && memcmp(f->s, "true", 4) == 0)
+		*out = 1;
+	else if (f->len == 5 && memcmp(f->s, "false", 5) == 0)
+		*out = 0;
+	else
+		return 0;
+	return 1;
+}
+
+/* Whether the field is DATA.md's bare null. */
+static int
+field_null(const struct csv_field *f)
+{
+	return !f->quoted && f->len == 4 && memcmp(f->s, "null", 4) == 0;
+}
+
+/* Text: valid UTF-8, no NUL. */
+static int
+field_text(const struct csv_field *f)
+{
+	size_t	 n;
+
+	return memchr(f->s, '\0', f->len) == NULL && valid_utf8(f->s, &n);
+}
+
+/* --- output ---------------------------------------------------------------- */
+
+/* COPY data for one file: a buffer sent to the server when full. */
+struct out {
+	PGconn		*conn;
+	char		*buf;
+	size_t		 len;
+	const char	*file;
+};
+
+static void
+out_flush(struct out *o)
+{
+	if (o->len > 0 && PQputCopyData(o->conn, o->buf, (int)o->len) != 1)
+		die("%s: COPY: %s", o->file, PQerrorMessage(o->conn));
+	o->len = 0;
+}
+
+/* Room for n more bytes. */
+static char *
+out_room(struct out *o, size_t n)
+{
+	if (o->len + n > LOAD_OUT)
+		out_flush(o);
+	return o->buf + o->len;
+}
+
+/* Append a field in COPY text format, escaping what must be. */
+static void
+out_field(struct out *o, const struct csv_field *f, int last)
+{
+	char	*w = out_room(o, f->len * 2 + 2), *start = w;
+	size_t	 i;
+
+	for (i = 0; i < f->len; i++) {
+		switch (f->s[i]) {
+		case '\\': *w++ = '\\'; *w++ = '\\'; break;
+		case '\t': *w++ = '\\'; *w++ = 't'; break;
+		case '\n': *w++ = '\\'; *w++ = 'n'; break;
+		case '\r': *w++ = '\\'; *w++ = 'r'; break;
+		default: *w++ = f->s[i];
+		}
+	}
+	*w++ = last ? '\n' : '\t';
+	o->len += (size_t)(w - start);
+}
+
+/* Append a literal value (a number, "\N", a boolean). */
+static void
+out_word(struct out *o, const char *s, int last)
+{
+	size_t	 n = strlen(s);
+	char	*w = out_room(o, n + 1);
+
+	memcpy(w, s, n);
+	w[n] = last ? '\n' : '\t';
+	o->len += n + 1;
+}
+
+/* --- rows ------------------------------------------------------------------ */
+
+/* Write a reject line: file, line, reason, the raw row (escaped). */
+static void
+reject(struct load_file *lf, const struct csv *c, const char *reason)
+{
+	size_t	 i;
+
+	lf->rejected++;
+	pthread_mutex_lock(&rejects_lock);
+	fprintf(rejects, "%s\t%ld\t%s\t", lf->name, c->rec_line, reason);
+	for (i = 0; i < c->rawlen; i++) {
+		unsigned char ch = (unsigned char)c->raw[i];
+
+		if (ch == '\n')
+			fputs("\\n", rejects);
+		else if (ch == '\t')
+			fputs("\\t", rejects);
+		else if (ch == '\\')
+			fputs("\\\\", rejects);
+		else if (ch < 0x20 || ch == 0x7f)
+			fprintf(rejects, "\\x%02x", ch);
+		else
+			fputc(ch, rejects);
+	}
+	fputc('\n', rejects);
+	pthread_mutex_unlock(&rejects_lock);
+}
+
+#define INT_MAX32	2147483647
+#define DATE_MAX	4102444800000LL		/* 2100-01-01 */
+
+/*
+ * Check one record of lf; on success append it to o and return NULL, else
+ * return the reason to reject it.
+ */
+static const char *
+row(struct load_file *lf, struct csv *c, struct out *o)
+{
+	const struct csv_field	*f = c->field;
+	int64_t			 id, a, b, v;
+	int			 t1, t2, i;
+
+	if (c->error != NULL)
+		return c->error;
+	if (c->nfields != lf->nfields)
+		return c->nfields < lf->nfields ? "too few columns" : "too many columns";
+	if (!field_int(&f[0], 1, INT_MAX32, &id))
+		return "bad id";
+	switch (lf->kind) {
+	case K_REVIEWS:
+		if (idmap_get(&reviews_kept, id))
+			return "duplicate id";
+		if (!field_int(&f[1], 1, INT_MAX32, &a))
+			return "bad product_id";
+		if (!field_int(&f[2], 1, 5, &v))
+			return "bad rating";
+		if (!field_int(&f[3], 0, DATE_MAX, &b))
+			return "bad date";
+		for (i = 4; i <= 9; i++) {
+			if (i == 6 || i == 7)
+				continue;
+			if (field_null(&f[i]))
+				return "null where text is required";
+			if (!field_text(&f[i]))
+				return "invalid UTF-8 or NUL in text";
+		}
+		if (!field_bool(&f[6], &t1) || !field_bool(&f[7], &t2))
+			return "bad boolean";
+		if (!field_null(&f[10]) && !field_text(&f[10]))
+			return "invalid UTF-8 or NUL in text";
+		if (!field_int(&f[11], 0, INT_MAX32, &v))
+			return "bad helpfulness";
+		idmap_put(&reviews_kept, id, (int32_t)a);
+		for (i = 0; i < 6; i++)
+			out_field(o, &f[i], 0);
+		out_word(o, t1 ? "t" : "f", 0);
+		out_word(o, t2 ? "t" : "f", 0);
+		out_field(o, &f[8], 0);
+		out_field(o, &f[9], 0);
+		/* A quoted "null" response is no response either: API.md
+		 * never sends the text "null". */
+		if (field_null(&f[10]) || (f[10].len == 4 &&
+		    memcmp(f[10].s, "null", 4) == 0))
+			out_word(o, "\\N", 0);
+		else
+			out_field(o, &f[10], 0);
+		out_field(o, &f[11], 1);
+		return NULL;
+	case K_CHARS:
+		if (idmap_get(&chars_kept, id))
+			return "duplicate id";
+		if (!field_int(&f[1], 1, INT_MAX32, &a))
+			return "bad product_id";
+		if (f[2].len == 0 || field_null(&f[2]) || !field_text(&f[2]))
+			return "bad name";
+		idmap_put(&chars_kept, id, (int32_t)a);
+		out_field(o, &f[0], 0);
+		out_field(o, &f[1], 0);
+		out_field(o, &f[2], 1);
+		return NULL;
+	case K_PHOTOS:
+		if (!field_int(&f[1], 1, INT_MAX32, &a))
+			return "bad review_id";
+		if (f[2].len == 0 || field_null(&f[2]) || !field_text(&f[2]))
+			return "bad url";
+		if (!idmap_get(&reviews_kept, a))
+			return "review_id names no loaded review";
+		break;
+	case K_CHAR_REVIEWS:
+		if (!field_int(&f[1], 1, INT_MAX32, &a))
+			return "bad characteristic_id";
+		if (!field_int(&f[2], 1, INT_MAX32, &b))
+			return "bad review_id";
+		if (!field_int(&f[3], 1, 5, &v))
+			return "bad value";
+		if (!idmap_get(&chars_kept, a))
+			return "characteristic_id names no loaded characteristic";
+		if (!idmap_get(&reviews_kept, b))
+			return "review_id names no loaded review";
+		if (idmap_get(&chars_kept, a) != idmap_get(&reviews_kept, b))
+			return "characteristic belongs to another product than the review";
+		break;
+	}
+	return "";	/* photos and ratings finish in row_tail */
+}
+
+/* Per-file duplicate-id maps for the two files whose ids nothing refers to. */
+static struct idmap	 photos_seen, ratings_seen;
+
+/*
+ * The end of a photo or rating row: its own id must be new (and, for a
+ * rating, the pair too); then it is written.
+ */
+static const char *
+row_tail(struct load_file *lf, struct csv *c, struct out *o)
+{
+	const struct csv_field	*f = c->field;
+	int64_t			 id, a, b;
+	int			 i;
+
+	field_int(&f[0], 1, INT_MAX32, &id);
+	if (lf->kind == K_PHOTOS) {
+		if (idmap_get(&photos_seen, id))
+			return "duplicate id";
+		idmap_put(&photos_seen, id, 1);
+	} else {
+		if (idmap_get(&ratings_seen, id))
+			return "duplicate id";
+		field_int(&f[1], 1, INT_MAX32, &a);
+		field_int(&f[2], 1, INT_MAX32, &b);
+		if (!pairset_add(&rated, b, a))
+			return "second rating of the same characteristic by the same review";
+		idmap_put(&ratings_seen, id, 1);
+	}
+	for (i = 0; i < lf->nfields; i++)
+		out_field(o, &f[i], i == lf->nfields - 1);
+	return NULL;
+}
+
+/* Load one file: TRUNCATE and COPY in one transaction.  A thread body. */
+static void *
+load_one(void *arg)
+{
+	struct load_file	*lf = arg;
+	struct csv		 c;
+	struct out		 o;
+	char			 sql[512];
+	const char		*why;
+	PGresult		*res;
+	double			 t0 = now_s();
+	int			 fd, r;
+
+	if ((fd = open(lf->path, O_RDONLY)) < 0) {
+		lf->fatal = strerror(errno);
+		return NULL;
+	}
+	if (csv_open(&c, fd, LOAD_BUF) < 0 || (o.buf = malloc(LOAD_OUT)) == NULL)
+		die("out of memory");
+	o.len = 0;
+	o.file = lf->name;
+	o.conn = connect_db();
+	exec_sql(o.conn, "SET synchronous_commit = off", lf->name);
+	snprintf(sql, sizeof(sql), "BEGIN; TRUNCATE %s; COPY %s (%s) FROM STDIN",
+	    lf->table, lf->table, lf->columns);
+	res = PQexec(o.conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		die("%s: %s", lf->name, PQerrorMessage(o.conn));
+	PQclear(res);
+	/* The header row. */
+	if (csv_next(&c) != 1 || c.nfields < 1 || c.error != NULL ||
+	    (size_t)(c.rawlen) != strlen(lf->header) ||
+	    memcmp(c.raw, lf->header, c.rawlen) != 0)
+		die("%s: the first line must be the header %s", lf->path, lf->header);
+	while ((r = csv_next(&c)) == 1) {
+		lf->rows++;
+		why = row(lf, &c, &o);
+		if (why != NULL && *why == '\0')
+			why = row_tail(lf, &c, &o);
+		if (why != NULL)
+			reject(lf, &c, why);
+		else
+			lf->loaded++;
+		lf->read_bytes = (long)(lseek(fd, 0, SEEK_CUR) - (off_t)(c.len - c.pos));
+	}
+	if (r < 0)
+		die("%s: %s", lf->path, strerror(errno));
+	out_flush(&o);
+	if (PQputCopyEnd(o.conn, NULL) != 1)
+		die("%s: %s", lf->name, PQerrorMessage(o.conn));
+	while ((res = PQgetResult(o.conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			die("%s: %s", lf->name, PQerrorMessage(o.conn));
+		PQclear(res);
+	}
+	exec_sql(o.conn, "COMMIT", lf->name);
+	PQfinish(o.conn);
+	csv_close(&c);
+	free(o.buf);
+	close(fd);
+	lf->read_bytes = lf->total_bytes;
+	lf->seconds = now_s() - t0;
+	return NULL;
+}
+
+/* Show progress of the files in flight (a terminal only). */
+static void
+progress(struct load_file *a, struct load_file *b, double t0)
+{
+	long	 done = a->read_bytes + b->read_bytes;
+	long	 total = a->total_bytes + b->total_bytes;
+	long	 rows = a->rows + b->rows;
+	double	 el = now_s() - t0, rate = el > 0 ? rows / el : 0;
+	double	 eta = done > 0 ? el * (double)(total - done) / (double)done : 0;
+
+	fprintf(stderr, "\r  %s + %s: %3ld%%  %ld rows  %.0f rows/s  ETA %.0f s   ",
+	    a->name, b->name, total ? 100 * done / total : 100, rows, rate, eta);
+}
+
+/* Load two files at once and wait for both. */
+static void
+load_pair(struct load_file *a, struct load_file *b, int tty)
+{
+	pthread_t	 ta, tb;
+	double		 t0 = now_s();
+	int		 alive;
+
+	pthread_create(&ta, NULL, load_one, a);
+	pthread_create(&tb, NULL, load_one, b);
+	if (tty) {
+		do {
+			usleep(500000);
+			alive = a->read_bytes < a->total_bytes ||
+			    b->read_bytes < b->total_bytes;
+			progress(a, b, t0);
+		} while (alive);
+		fputc('\n', stderr);
+	}
+	pthread_join(ta, NULL);
+	pthread_join(tb, NULL);
+	if (a->fatal || b->fatal)
+		die("%s: %s", a->fatal ? a->path : b->path,
+		    a->fatal ? a->fatal : b->fatal);
+}
+
+/* One CREATE INDEX on a connection of its own.  A thread body. */
+static void *
+index_one(void *arg)
+{
+	PGconn	*c = connect_db();
+
+	exec_sql(c, "SET maintenance_work_mem = '512MB'", "index");
+	exec_sql(c, arg, "index");
+	PQfinish(c);
+	return NULL;
+}
+
+/* Build each index of indexes.sql concurrently, jobs at a time. */
+static void
+build_indexes(const char *sqldir, int jobs)
+{
+	char		*sql = slurp(sqldir, "indexes.sql"), *p, *stmt[32];
+	pthread_t	 t[32];
+	int		 n = 0, i, j;
+
+	/* Blank out "--" comments (they may hold ';'), then split on ';'. */
+	for (p = strstr(sql, "--"); p != NULL; p = strstr(p, "--"))
+		while (*p != '\0' && *p != '\n')
+			*p++ = ' ';
+	for (p = strtok(sql, ";"); p != NULL && n < 32; p = strtok(NULL, ";"))
+		if (strstr(p, "CREATE") != NULL)
+			stmt[n++] = p;
+	for (i = 0; i < n; i += jobs) {
+		for (j = i; j < n && j < i + jobs; j++)
+			pthread_create(&t[j], NULL, index_one, stmt[j]);
+		for (j = i; j < n && j < i + jobs; j++)
+			pthread_join(t[j], NULL);
+	}
+	free(sql);
+}
+
+static void
+usage(void)
+{
+	fprintf(stderr, "usage: reviews-load --sql-dir DIR [--rejects FILE] "
+	    "[--jobs N] DATADIR\n");
+	exit(2);
+}
+
+int
+main(int argc, char *argv[])
+{
+	const char	*sqldir = NULL, *rejpath = NULL, *dir = NULL, *url;
+	char		 rejdefault[4096], *sql;
+	struct stat	 st;
+	PGconn		*c;
+	double		 t0, t, phase[6];
+	long		 rows = 0, loaded = 0, rejected = 0;
+	int		 i, jobs = 3, tty = isatty(2);
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--sql-dir") == 0 && i + 1 < argc)
+			sqldir = argv[++i];
+		else if (strcmp(argv[i], "--rejects") == 0 && i + 1 < argc)
+			rejpath = argv[++i];
+		else if (strcmp(argv[i], "--jobs") == 0 && i + 1 < argc)
+			jobs = atoi(argv[++i]);
+		else if (argv[i][0] == '-' || dir != NULL)
+			usage();
+		else
+			dir = argv[i];
+	}
+	if (dir == NULL || sqldir == NULL || jobs < 1 || jobs > 32)
+		usage();
+	if ((url = getenv("DATABASE_URL")) != NULL)
+		conninfo = url;
+	for (i = 0; i < 4; i++) {
+		snprintf(files[i].path, sizeof(files[i].path), "%s/%s", dir,
+		    files[i].name);
+		if (stat(files[i].path, &st) < 0)
+			die("%s: %s", files[i].path, strerror(errno));
+		files[i].total_bytes = (long)st.st_size;
+	}
+	if (rejpath == NULL) {
+		snprintf(rejdefault, sizeof(rejdefault), "%s/rejects.tsv", dir);
+		rejpath = rejdefault;
+	}
+	if ((rejects = fopen(rejpath, "w")) == NULL)
+		die("%s: %s", rejpath, strerror(errno));
+	fputs("file\tline\treason\trow\n", rejects);
+
+	c = connect_db();
+	fprintf(stderr, "reviews-load: replacing the data set of database \"%s\" "
+	    "on %s with %s\n", PQdb(c), PQhost(c) ? PQhost(c) : "localhost", dir);
+	t0 = t = now_s();
+	sql = slurp(sqldir, "drop-constraints.sql");
+	exec_sql(c, sql, "drop-constraints.sql");
+	free(sql);
+	exec_sql(c, "TRUNCATE product_meta, idempotency_keys", "truncate");
+	idmap_init(&reviews_kept);
+	idmap_init(&chars_kept);
+	idmap_init(&photos_seen);
+	idmap_init(&ratings_seen);
+
+	load_pair(&files[K_REVIEWS], &files[K_CHARS], tty);
+	phase[0] = now_s() - t, t = now_s();
+	load_pair(&files[K_PHOTOS], &files[K_CHAR_REVIEWS], tty);
+	phase[1] = now_s() - t, t = now_s();
+	fclose(rejects);
+
+	if (tty)
+		fprintf(stderr, "  constraints...\n");
+	sql = slurp(sqldir, "constraints.sql");
+	exec_sql(c, "SET maintenance_work_mem = '1GB'", "settings");
+	exec_sql(c, sql, "constraints.sql");
+	free(sql);
+	phase[2] = now_s() - t, t = now_s();
+	if (tty)
+		fprintf(stderr, "  indexes...\n");
+	build_indexes(sqldir, jobs);
+	phase[3] = now_s() - t, t = now_s();
+	if (tty)
+		fprintf(stderr, "  aggregates...\n");
+	sql = slurp(sqldir, "aggregates.sql");
+	exec_sql(c, sql, "aggregates.sql");
+	free(sql);
+	sql = slurp(sqldir, "sequences.sql");
+	exec_sql(c, sql, "sequences.sql");
+	free(sql);
+	phase[4] = now_s() - t, t = now_s();
+	exec_sql(c, "ANALYZE reviews, reviews_photos, characteristics, "
+	    "characteristic_reviews, product_meta", "analyze");
+	phase[5] = now_s() - t;
+	PQfinish(c);
+
+	for (i = 0; i < 4; i++) {
+		fprintf(stderr, "%-28s %10ld rows %10ld loaded %8ld rejected  %6.1f s\n",
+		    files[i].name, files[i].rows, files[i].loaded,
+		    files[i].rejected, files[i].seconds);
+		rows += files[i].rows;
+		loaded += files[i].loaded;
+		rejected += files[i].rejected;
+	}
+	fprintf(stderr, "%-28s %10ld rows %10ld loaded %8ld rejected (report: %s)\n",
+	    "total", rows, loaded, rejected, rejpath);
+	fprintf(stderr, "phases: reviews+characteristics %.1f s, photos+ratings %.1f s, "
+	    "constraints %.1f s, indexes %.1f s, aggregates %.1f s, analyze %.1f s; "
+	    "total %.1f s\n", phase[0], phase[1], phase[2], phase[3], phase[4],
+	    phase[5], now_s() - t0);
+	return 0;
+}
