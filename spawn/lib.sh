@@ -179,26 +179,27 @@ pg_down() {
 	as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
 }
 
-# schema: tables and indexes (idempotent).
+# schema: tables, keys and indexes (safe to repeat).
 schema() {
-	psql_db -f "$ROOT/db/schema.sql" -f "$ROOT/db/constraints.sql" \
-		-f "$ROOT/db/indexes.sql" >/dev/null
+	psql_db -f "$ROOT/db/schema.sql" >/dev/null
+	if [ "$(psql_db -tAc "SELECT count(*) FROM pg_constraint WHERE conname = 'reviews_pkey'")" = 0 ]; then
+		psql_db -f "$ROOT/db/constraints.sql" >/dev/null
+	fi
+	psql_db -f "$ROOT/db/indexes.sql" >/dev/null
 }
 
-# load_dir DIR: replace the data set with the four CSV files of DIR.
-load_dir() {
-	local dir=$1 f
-	for f in reviews characteristics reviews_photos characteristic_reviews; do
-		[ -f "$dir/$f.csv" ] || die "$dir/$f.csv is missing"
-	done
-	say "loading $dir (replacing the data set)"
-	psql_db -c "TRUNCATE characteristic_reviews, reviews_photos, characteristics, reviews, product_meta"
-	psql_db -c "\\copy characteristics (id, product_id, name) FROM '$dir/characteristics.csv' WITH (FORMAT csv, HEADER true)"
-	psql_db -c "\\copy reviews (id, product_id, rating, date_ms, summary, body, recommend, reported, reviewer_name, reviewer_email, response, helpfulness) FROM '$dir/reviews.csv' WITH (FORMAT csv, HEADER true, NULL 'null')"
-	psql_db -c "\\copy reviews_photos (id, review_id, url) FROM '$dir/reviews_photos.csv' WITH (FORMAT csv, HEADER true)"
-	psql_db -c "\\copy characteristic_reviews (id, characteristic_id, review_id, value) FROM '$dir/characteristic_reviews.csv' WITH (FORMAT csv, HEADER true)"
-	psql_db -f "$ROOT/db/aggregates.sql" -f "$ROOT/db/sequences.sql" >/dev/null
-	psql_db -c "ANALYZE reviews, reviews_photos, characteristics, characteristic_reviews, product_meta"
+# load_data DIR: replace the data set with the four CSV files of DIR
+# (reviews-load: every row checked, rejects reported in $REJECTS, by default
+# DIR/rejects.tsv).  A running pool is restarted: its response cache held
+# answers from the old data set.
+load_data() {
+	local dir=$1
+	DATABASE_URL=$DB_URL "$BUILD_DIR/src/reviews-load" --sql-dir "$ROOT/db" \
+		--rejects "${REJECTS:-$dir/rejects.tsv}" "$dir" || die "load failed"
+	if "$ROOT/spawn/pool" status --pidfile "$RUN_DIR/pool.pid" >/dev/null 2>&1; then
+		pool_down
+		pool_up
+	fi
 }
 
 # sample: a small generated data set, loaded when the database is empty.
@@ -209,7 +210,7 @@ sample() {
 	local dir=$STACK_DIR/sample
 	"$GEN" --scale "$SAMPLE_SCALE" --seed 1 --out "$dir" 2>"$LOG_DIR/gen.log" ||
 		die "generator failed: see $LOG_DIR/gen.log"
-	load_dir "$dir"
+	load_data "$dir" 2>"$LOG_DIR/load.log"
 }
 
 # keepalive_for WORKERS: idle upstream connections per NGINX worker.

@@ -8,13 +8,19 @@
  *
  * The database: DATABASE_URL, else the libpq environment.  Phases:
  *  1. drop keys, foreign keys and indexes; empty the tables
- *  2. reviews.csv and characteristics.csv, concurrently, each on its own
- *     connection (TRUNCATE and COPY in one transaction: with wal_level
- *     minimal, PostgreSQL writes no WAL for the rows)
+ *  2. reviews.csv, loaded, and characteristics.csv, checked, concurrently
+ *     (TRUNCATE and COPY in one transaction on a connection of its own:
+ *     with wal_level minimal, PostgreSQL writes no WAL for the rows)
  *  3. reviews_photos.csv and characteristic_reviews.csv, concurrently,
- *     their foreign keys checked against the ids kept in phase 2
- *  4. constraints.sql, then indexes.sql with one connection per index,
- *     aggregates.sql, sequences.sql, ANALYZE
+ *     their foreign keys checked against the ids kept in phase 2, and the
+ *     aggregates summed on the way
+ *  4. characteristics.csv again, loaded with its sums, and product_meta,
+ *     concurrently (no UPDATE of millions of rows afterwards)
+ *  5. keys and indexes, several at once on their own connections; foreign
+ *     keys NOT VALID: the loader has proved them, new rows are checked;
+ *     sequences.sql, ANALYZE
+ * Ids or products past 2^26 make it sum the aggregates in SQL instead
+ * (aggregates.sql), slower but the same.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -53,7 +59,7 @@ struct pairset {
 	size_t		 cap, len;
 };
 
-enum load_kind { K_REVIEWS, K_CHARS, K_PHOTOS, K_CHAR_REVIEWS };
+enum load_kind { K_REVIEWS, K_CHARS, K_PHOTOS, K_CHAR_REVIEWS, K_META };
 
 struct load_file {
 	enum load_kind	 kind;
@@ -66,6 +72,7 @@ struct load_file {
 	char		 path[4096];
 	long		 total_bytes;
 	volatile long	 read_bytes;
+	int		 copy;		/* 0: check only (characteristics, phase 2) */
 	long		 rows, loaded, rejected;
 	double		 seconds;
 	const char	*fatal;
@@ -90,7 +97,23 @@ static struct load_file files[] = {
 	  .columns = "id, characteristic_id, review_id, value", .nfields = 4 },
 };
 
+/* reviews_kept holds the review's product, negated when reported. */
 static struct idmap	 reviews_kept, chars_kept;
+
+/* product_meta, written from the sums rather than read from a file. */
+static struct load_file meta_file = { .kind = K_META, .name = "product_meta",
+	.table = "product_meta", .columns = "product_id, rating_1, rating_2, "
+	"rating_3, rating_4, rating_5, recommend_false, recommend_true" };
+
+/* Aggregates summed while loading, for ids and products below DENSE_MAX. */
+struct pstat {
+	int32_t		 r[5], rf, rt;
+};
+static struct pstat	*pstats;
+static int64_t		*char_sum;
+static int32_t		*char_count;
+static volatile int	 slow_aggregates;	/* something past DENSE_MAX */
+static int64_t		 max_product;
 static struct pairset	 rated;
 static FILE		*rejects;
 static pthread_mutex_t	 rejects_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -421,8 +444,9 @@ static const char *
 row(struct load_file *lf, struct csv *c, struct out *o)
 {
 	const struct csv_field	*f = c->field;
-	int64_t			 id, a, b, v;
+	int64_t			 id, a, b, v, r;
 	int			 t1, t2, i;
+	char			 num[24];
 
 	if (c->error != NULL)
 		return c->error;
@@ -436,7 +460,7 @@ row(struct load_file *lf, struct csv *c, struct out *o)
 			return "duplicate id";
 		if (!field_int(&f[1], 1, INT_MAX32, &a))
 			return "bad product_id";
-		if (!field_int(&f[2], 1, 5, &v))
+		if (!field_int(&f[2], 1, 5, &r))
 			return "bad rating";
 		if (!field_int(&f[3], 0, DATE_MAX, &b))
 			return "bad date";
@@ -454,7 +478,18 @@ row(struct load_file *lf, struct csv *c, struct out *o)
 			return "invalid UTF-8 or NUL in text";
 		if (!field_int(&f[11], 0, INT_MAX32, &v))
 			return "bad helpfulness";
-		idmap_put(&reviews_kept, id, (int32_t)a);
+		idmap_put(&reviews_kept, id, t2 ? -(int32_t)a : (int32_t)a);
+		if (a >= DENSE_MAX)
+			slow_aggregates = 1;
+		else if (!t2) {
+			if (a > max_product)
+				max_product = a;
+			pstats[a].r[r - 1]++;
+			if (t1)
+				pstats[a].rt++;
+			else
+				pstats[a].rf++;
+		}
 		for (i = 0; i < 6; i++)
 			out_field(o, &f[i], 0);
 		out_word(o, t1 ? "t" : "f", 0);
@@ -471,16 +506,29 @@ row(struct load_file *lf, struct csv *c, struct out *o)
 		out_field(o, &f[11], 1);
 		return NULL;
 	case K_CHARS:
-		if (idmap_get(&chars_kept, id))
-			return "duplicate id";
 		if (!field_int(&f[1], 1, INT_MAX32, &a))
 			return "bad product_id";
 		if (f[2].len == 0 || field_null(&f[2]) || !field_text(&f[2]))
 			return "bad name";
-		idmap_put(&chars_kept, id, (int32_t)a);
+		if (!lf->copy) {
+			if (idmap_get(&chars_kept, id))
+				return "duplicate id";
+			idmap_put(&chars_kept, id, (int32_t)a);
+			if (id >= DENSE_MAX)
+				slow_aggregates = 1;
+			return NULL;
+		}
+		/* Second pass: the row kept in the first, once, with its sums. */
+		if (idmap_get(&chars_kept, id) != (int32_t)a)
+			return NULL;
+		idmap_put(&chars_kept, id, -1);
 		out_field(o, &f[0], 0);
 		out_field(o, &f[1], 0);
-		out_field(o, &f[2], 1);
+		out_field(o, &f[2], 0);
+		snprintf(num, sizeof(num), "%" PRId64, slow_aggregates ? 0 : char_sum[id]);
+		out_word(o, num, 0);
+		snprintf(num, sizeof(num), "%" PRId32, slow_aggregates ? 0 : char_count[id]);
+		out_word(o, num, 1);
 		return NULL;
 	case K_PHOTOS:
 		if (!field_int(&f[1], 1, INT_MAX32, &a))
@@ -501,8 +549,10 @@ row(struct load_file *lf, struct csv *c, struct out *o)
 			return "characteristic_id names no loaded characteristic";
 		if (!idmap_get(&reviews_kept, b))
 			return "review_id names no loaded review";
-		if (idmap_get(&chars_kept, a) != idmap_get(&reviews_kept, b))
+		if (idmap_get(&chars_kept, a) != abs(idmap_get(&reviews_kept, b)))
 			return "characteristic belongs to another product than the review";
+		break;
+	case K_META:
 		break;
 	}
 	return "";	/* photos and ratings finish in row_tail */
@@ -519,7 +569,7 @@ static const char *
 row_tail(struct load_file *lf, struct csv *c, struct out *o)
 {
 	const struct csv_field	*f = c->field;
-	int64_t			 id, a, b;
+	int64_t			 id, a, b, v;
 	int			 i;
 
 	field_int(&f[0], 1, INT_MAX32, &id);
@@ -535,24 +585,68 @@ row_tail(struct load_file *lf, struct csv *c, struct out *o)
 		if (!pairset_add(&rated, b, a))
 			return "second rating of the same characteristic by the same review";
 		idmap_put(&ratings_seen, id, 1);
+		/* Reported reviews count in no aggregate. */
+		if (a < DENSE_MAX && idmap_get(&reviews_kept, b) > 0) {
+			field_int(&f[3], 1, 5, &v);
+			char_sum[a] += v;
+			char_count[a]++;
+		}
 	}
 	for (i = 0; i < lf->nfields; i++)
 		out_field(o, &f[i], i == lf->nfields - 1);
 	return NULL;
 }
 
-/* Load one file: TRUNCATE and COPY in one transaction.  A thread body. */
+/* Open a connection and start COPY into table after emptying it. */
+static PGconn *
+copy_begin(const char *table, const char *columns, const char *what)
+{
+	PGconn		*conn = connect_db();
+	PGresult	*res;
+	char		 sql[512];
+
+	exec_sql(conn, "SET synchronous_commit = off", what);
+	snprintf(sql, sizeof(sql), "BEGIN; TRUNCATE %s; COPY %s (%s) FROM STDIN",
+	    table, table, columns);
+	res = PQexec(conn, sql);
+	if (PQresultStatus(res) != PGRES_COPY_IN)
+		die("%s: %s", what, PQerrorMessage(conn));
+	PQclear(res);
+	return conn;
+}
+
+/* Finish the COPY of o, commit, and close its connection. */
+static void
+copy_end(struct out *o)
+{
+	PGresult	*res;
+
+	out_flush(o);
+	if (PQputCopyEnd(o->conn, NULL) != 1)
+		die("%s: %s", o->file, PQerrorMessage(o->conn));
+	while ((res = PQgetResult(o->conn)) != NULL) {
+		if (PQresultStatus(res) != PGRES_COMMAND_OK)
+			die("%s: %s", o->file, PQerrorMessage(o->conn));
+		PQclear(res);
+	}
+	exec_sql(o->conn, "COMMIT", o->file);
+	PQfinish(o->conn);
+}
+
+/*
+ * Read one file, checking every row; with lf->copy, COPY the good ones.
+ * The second pass over characteristics.csv counts and reports nothing: the
+ * first did.  A thread body.
+ */
 static void *
 load_one(void *arg)
 {
 	struct load_file	*lf = arg;
 	struct csv		 c;
 	struct out		 o;
-	char			 sql[512];
 	const char		*why;
-	PGresult		*res;
 	double			 t0 = now_s();
-	int			 fd, r;
+	int			 fd, r, second = lf->kind == K_CHARS && lf->copy;
 
 	if ((fd = open(lf->path, O_RDONLY)) < 0) {
 		lf->fatal = strerror(errno);
@@ -562,46 +656,65 @@ load_one(void *arg)
 		die("out of memory");
 	o.len = 0;
 	o.file = lf->name;
-	o.conn = connect_db();
-	exec_sql(o.conn, "SET synchronous_commit = off", lf->name);
-	snprintf(sql, sizeof(sql), "BEGIN; TRUNCATE %s; COPY %s (%s) FROM STDIN",
-	    lf->table, lf->table, lf->columns);
-	res = PQexec(o.conn, sql);
-	if (PQresultStatus(res) != PGRES_COPY_IN)
-		die("%s: %s", lf->name, PQerrorMessage(o.conn));
-	PQclear(res);
-	/* The header row. */
-	if (csv_next(&c) != 1 || c.nfields < 1 || c.error != NULL ||
-	    (size_t)(c.rawlen) != strlen(lf->header) ||
+	o.conn = lf->copy ? copy_begin(lf->table, lf->columns, lf->name) : NULL;
+	lf->read_bytes = 0;
+	if (csv_next(&c) != 1 || c.error != NULL ||
+	    c.rawlen != strlen(lf->header) ||
 	    memcmp(c.raw, lf->header, c.rawlen) != 0)
 		die("%s: the first line must be the header %s", lf->path, lf->header);
 	while ((r = csv_next(&c)) == 1) {
-		lf->rows++;
 		why = row(lf, &c, &o);
 		if (why != NULL && *why == '\0')
 			why = row_tail(lf, &c, &o);
+		lf->read_bytes = (long)(lseek(fd, 0, SEEK_CUR) - (off_t)(c.len - c.pos));
+		if (second)
+			continue;
+		lf->rows++;
 		if (why != NULL)
 			reject(lf, &c, why);
 		else
 			lf->loaded++;
-		lf->read_bytes = (long)(lseek(fd, 0, SEEK_CUR) - (off_t)(c.len - c.pos));
 	}
 	if (r < 0)
 		die("%s: %s", lf->path, strerror(errno));
-	out_flush(&o);
-	if (PQputCopyEnd(o.conn, NULL) != 1)
-		die("%s: %s", lf->name, PQerrorMessage(o.conn));
-	while ((res = PQgetResult(o.conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			die("%s: %s", lf->name, PQerrorMessage(o.conn));
-		PQclear(res);
-	}
-	exec_sql(o.conn, "COMMIT", lf->name);
-	PQfinish(o.conn);
+	if (lf->copy)
+		copy_end(&o);
 	csv_close(&c);
 	free(o.buf);
 	close(fd);
 	lf->read_bytes = lf->total_bytes;
+	lf->seconds += now_s() - t0;
+	return NULL;
+}
+
+/* COPY product_meta from the sums of phase 2.  A thread body. */
+static void *
+load_meta(void *arg)
+{
+	struct load_file	*lf = arg;
+	struct out		 o;
+	const struct pstat	*p;
+	char			*w;
+	double			 t0 = now_s();
+	int64_t			 id;
+
+	if ((o.buf = malloc(LOAD_OUT)) == NULL)
+		die("out of memory");
+	o.len = 0;
+	o.file = lf->name;
+	o.conn = copy_begin(lf->table, lf->columns, lf->name);
+	for (id = 1; id <= max_product; id++) {
+		p = &pstats[id];
+		if ((p->rf | p->rt) == 0)
+			continue;
+		w = out_room(&o, 128);
+		o.len += (size_t)snprintf(w, 128, "%" PRId64 "\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n",
+		    id, p->r[0], p->r[1], p->r[2], p->r[3], p->r[4], p->rf, p->rt);
+		lf->loaded++;
+	}
+	copy_end(&o);
+	free(o.buf);
+	lf->read_bytes = lf->total_bytes = 1;
 	lf->seconds = now_s() - t0;
 	return NULL;
 }
@@ -620,16 +733,17 @@ progress(struct load_file *a, struct load_file *b, double t0)
 	    a->name, b->name, total ? 100 * done / total : 100, rows, rate, eta);
 }
 
-/* Load two files at once and wait for both. */
+/* Run fa(a) and fb(b) at once and wait for both. */
 static void
-load_pair(struct load_file *a, struct load_file *b, int tty)
+load_pair(void *(*fa)(void *), struct load_file *a, void *(*fb)(void *),
+    struct load_file *b, int tty)
 {
 	pthread_t	 ta, tb;
 	double		 t0 = now_s();
 	int		 alive;
 
-	pthread_create(&ta, NULL, load_one, a);
-	pthread_create(&tb, NULL, load_one, b);
+	pthread_create(&ta, NULL, fa, a);
+	pthread_create(&tb, NULL, fb, b);
 	if (tty) {
 		do {
 			usleep(500000);
@@ -646,40 +760,95 @@ load_pair(struct load_file *a, struct load_file *b, int tty)
 		    a->fatal ? a->fatal : b->fatal);
 }
 
-/* One CREATE INDEX on a connection of its own.  A thread body. */
+/* Statements run by several connections at once. */
+static char		**par_stmt;
+static int		 par_n;
+static int		 par_next;
+static pthread_mutex_t	 par_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Take statements off the list until none is left.  A thread body. */
 static void *
-index_one(void *arg)
+par_worker(void *arg)
 {
 	PGconn	*c = connect_db();
+	int	 i;
 
-	exec_sql(c, "SET maintenance_work_mem = '512MB'", "index");
-	exec_sql(c, arg, "index");
+	(void)arg;
+	exec_sql(c, "SET maintenance_work_mem = '512MB'", "settings");
+	for (;;) {
+		pthread_mutex_lock(&par_lock);
+		i = par_next++;
+		pthread_mutex_unlock(&par_lock);
+		if (i >= par_n)
+			break;
+		exec_sql(c, par_stmt[i], par_stmt[i]);
+	}
 	PQfinish(c);
 	return NULL;
 }
 
-/* Build each index of indexes.sql concurrently, jobs at a time. */
+/* Run n statements on jobs connections at once; wait for all. */
 static void
-build_indexes(const char *sqldir, int jobs)
+run_parallel(char **stmt, int n, int jobs)
 {
-	char		*sql = slurp(sqldir, "indexes.sql"), *p, *stmt[32];
 	pthread_t	 t[32];
-	int		 n = 0, i, j;
+	int		 i;
 
-	/* Blank out "--" comments (they may hold ';'), then split on ';'. */
+	par_stmt = stmt;
+	par_n = n;
+	par_next = 0;
+	for (i = 0; i < jobs && i < n; i++)
+		pthread_create(&t[i], NULL, par_worker, NULL);
+	for (i = 0; i < jobs && i < n; i++)
+		pthread_join(t[i], NULL);
+}
+
+/*
+ * Split an SQL script into statements (in place): "--" comments blanked
+ * (they may hold ';'), then cut at each ';'.  Returns how many, at most max.
+ */
+static int
+split_sql(char *sql, char **out, int max)
+{
+	char	*p;
+	int	 n = 0;
+
 	for (p = strstr(sql, "--"); p != NULL; p = strstr(p, "--"))
 		while (*p != '\0' && *p != '\n')
 			*p++ = ' ';
-	for (p = strtok(sql, ";"); p != NULL && n < 32; p = strtok(NULL, ";"))
-		if (strstr(p, "CREATE") != NULL)
-			stmt[n++] = p;
-	for (i = 0; i < n; i += jobs) {
-		for (j = i; j < n && j < i + jobs; j++)
-			pthread_create(&t[j], NULL, index_one, stmt[j]);
-		for (j = i; j < n && j < i + jobs; j++)
-			pthread_join(t[j], NULL);
+	for (p = strtok(sql, ";"); p != NULL && n < max; p = strtok(NULL, ";"))
+		if (strspn(p, " \t\n") != strlen(p))
+			out[n++] = p;
+	return n;
+}
+
+/*
+ * Keys and indexes at once (jobs connections), then the foreign keys, NOT
+ * VALID: the loader proved every one of them row by row, so PostgreSQL
+ * need not scan 22 million rows again; it checks every new row.
+ */
+static void
+build_keys(const char *sqldir, int jobs)
+{
+	char	*cons = slurp(sqldir, "constraints.sql");
+	char	*idx = slurp(sqldir, "indexes.sql");
+	char	*all[64], *first[64], *fks[16], buf[16][512];
+	int	 n, i, nf = 0, nk = 0;
+
+	n = split_sql(cons, all, 32);
+	n += split_sql(idx, all + n, 32);
+	for (i = 0; i < n; i++) {
+		if (strstr(all[i], "FOREIGN KEY") != NULL && nk < 16) {
+			snprintf(buf[nk], sizeof(buf[nk]), "%s NOT VALID", all[i]);
+			fks[nk] = buf[nk];
+			nk++;
+		} else
+			first[nf++] = all[i];
 	}
-	free(sql);
+	run_parallel(first, nf, jobs);
+	run_parallel(fks, nk, jobs);
+	free(cons);
+	free(idx);
 }
 
 static void
@@ -697,7 +866,7 @@ main(int argc, char *argv[])
 	char		 rejdefault[4096], *sql;
 	struct stat	 st;
 	PGconn		*c;
-	double		 t0, t, phase[6];
+	double		 t0, t, phase[4];
 	long		 rows = 0, loaded = 0, rejected = 0;
 	int		 i, jobs = 3, tty = isatty(2);
 
@@ -739,41 +908,45 @@ main(int argc, char *argv[])
 	sql = slurp(sqldir, "drop-constraints.sql");
 	exec_sql(c, sql, "drop-constraints.sql");
 	free(sql);
-	exec_sql(c, "TRUNCATE product_meta, idempotency_keys", "truncate");
+	exec_sql(c, "TRUNCATE idempotency_keys", "truncate");
 	idmap_init(&reviews_kept);
 	idmap_init(&chars_kept);
 	idmap_init(&photos_seen);
 	idmap_init(&ratings_seen);
+	if ((pstats = calloc(DENSE_MAX, sizeof(*pstats))) == NULL ||
+	    (char_sum = calloc(DENSE_MAX, sizeof(*char_sum))) == NULL ||
+	    (char_count = calloc(DENSE_MAX, sizeof(*char_count))) == NULL)
+		die("out of memory");
 
-	load_pair(&files[K_REVIEWS], &files[K_CHARS], tty);
-	phase[0] = now_s() - t, t = now_s();
-	load_pair(&files[K_PHOTOS], &files[K_CHAR_REVIEWS], tty);
-	phase[1] = now_s() - t, t = now_s();
+	files[K_REVIEWS].copy = 1;
+	load_pair(load_one, &files[K_REVIEWS], load_one, &files[K_CHARS], tty);
+	files[K_PHOTOS].copy = files[K_CHAR_REVIEWS].copy = 1;
+	load_pair(load_one, &files[K_PHOTOS], load_one, &files[K_CHAR_REVIEWS], tty);
 	fclose(rejects);
+	phase[0] = now_s() - t, t = now_s();
+
+	files[K_CHARS].copy = 1;
+	files[K_CHARS].columns = "id, product_id, name, rating_sum, rating_count";
+	load_pair(load_one, &files[K_CHARS], load_meta, &meta_file, tty);
+	phase[1] = now_s() - t, t = now_s();
 
 	if (tty)
-		fprintf(stderr, "  constraints...\n");
-	sql = slurp(sqldir, "constraints.sql");
-	exec_sql(c, "SET maintenance_work_mem = '1GB'", "settings");
-	exec_sql(c, sql, "constraints.sql");
-	free(sql);
+		fprintf(stderr, "  keys and indexes...\n");
+	build_keys(sqldir, jobs);
 	phase[2] = now_s() - t, t = now_s();
-	if (tty)
-		fprintf(stderr, "  indexes...\n");
-	build_indexes(sqldir, jobs);
-	phase[3] = now_s() - t, t = now_s();
-	if (tty)
-		fprintf(stderr, "  aggregates...\n");
-	sql = slurp(sqldir, "aggregates.sql");
-	exec_sql(c, sql, "aggregates.sql");
-	free(sql);
+	if (slow_aggregates) {
+		fprintf(stderr, "reviews-load: ids past %u: summing aggregates in SQL\n",
+		    DENSE_MAX);
+		sql = slurp(sqldir, "aggregates.sql");
+		exec_sql(c, sql, "aggregates.sql");
+		free(sql);
+	}
 	sql = slurp(sqldir, "sequences.sql");
 	exec_sql(c, sql, "sequences.sql");
 	free(sql);
-	phase[4] = now_s() - t, t = now_s();
 	exec_sql(c, "ANALYZE reviews, reviews_photos, characteristics, "
 	    "characteristic_reviews, product_meta", "analyze");
-	phase[5] = now_s() - t;
+	phase[3] = now_s() - t;
 	PQfinish(c);
 
 	for (i = 0; i < 4; i++) {
@@ -786,9 +959,9 @@ main(int argc, char *argv[])
 	}
 	fprintf(stderr, "%-28s %10ld rows %10ld loaded %8ld rejected (report: %s)\n",
 	    "total", rows, loaded, rejected, rejpath);
-	fprintf(stderr, "phases: reviews+characteristics %.1f s, photos+ratings %.1f s, "
-	    "constraints %.1f s, indexes %.1f s, aggregates %.1f s, analyze %.1f s; "
-	    "total %.1f s\n", phase[0], phase[1], phase[2], phase[3], phase[4],
-	    phase[5], now_s() - t0);
+	fprintf(stderr, "phases: rows checked and copied %.1f s, characteristics "
+	    "with sums + product_meta %.1f s, keys and indexes %.1f s, "
+	    "sequences + analyze %.1f s; total %.1f s\n", phase[0], phase[1],
+	    phase[2], phase[3], now_s() - t0);
 	return 0;
 }

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# tests/load.sh: the loader on files holding every kind of dirt DATA.md
+# names (plus quotes and newlines inside fields and multi-byte UTF-8).  The
+# reject report names exactly the bad rows and reasons, the good rows are
+# all there, verify passes, loading twice gives the same database, and the
+# API serves what was loaded.  Needs BASE_URL, DATABASE_URL and LOAD (a
+# command that loads a directory, as `spawn/stack load`, honouring
+# $REJECTS).  Ends with "load: N passed, N failed".
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+: "${LOAD:?}"
+FIX=$(cd "$(dirname "$0")/fixtures/dirty" && pwd)
+
+REJECTS=$TMP/rejects.tsv $LOAD "$FIX" >"$TMP/load.out" 2>&1 || { cat "$TMP/load.out"; bad "the load failed"; }
+# Files load concurrently: compare in (file, line) order.
+bysite() { sort -t $'\t' -k1,1 -k2,2n; }
+got=$(tail -n +2 "$TMP/rejects.tsv" | cut -f1-3 | bysite)
+want=$(bysite <"$FIX/expected-rejects.tsv")
+if [ "$got" = "$want" ]; then
+	ok "reject report: exactly the $(wc -l <"$FIX/expected-rejects.tsv") bad rows, with their reasons"
+else
+	bad "reject report differs:"$'\n'"$(diff <(echo "$got") <(echo "$want"))"
+fi
+grep -q $'^reviews.csv\t14\tduplicate id\t1,2,4,1596080481475,"Duplicate id"' "$TMP/rejects.tsv" &&
+	ok "reject report carries the raw row" || bad "reject report lacks the raw row"
+grep -q "rejected" "$TMP/load.out" && grep -qE 'total +[0-9]+ rows +[0-9]+ loaded +25 rejected' "$TMP/load.out" &&
+	ok "summary counts 25 rejected rows" || bad "summary: $(grep total "$TMP/load.out")"
+
+ids() { sql "SELECT string_agg(id::text, ' ' ORDER BY id) FROM $1"; }
+[ "$(ids reviews)" = "1 2 3 13 14 18" ] && ok "good reviews all loaded" || bad "reviews: $(ids reviews)"
+[ "$(ids characteristics)" = "1 2 3 5" ] && ok "good characteristics all loaded" || bad "characteristics: $(ids characteristics)"
+[ "$(ids reviews_photos)" = "1 2 4" ] && ok "good photos all loaded" || bad "photos: $(ids reviews_photos)"
+[ "$(ids characteristic_reviews)" = "1 2 3 4 5 6 7 8 14" ] && ok "good ratings all loaded" || bad "ratings: $(ids characteristic_reviews)"
+[ "$(sql "SELECT body FROM reviews WHERE id = 2")" = $'Line one\nline two, after a newline' ] &&
+	ok "a newline inside a quoted field is kept" || bad "multi-line body"
+[ "$(sql "SELECT response IS NULL FROM reviews WHERE id = 3")" = t ] &&
+	ok "a quoted \"null\" response is no response" || bad "quoted null response"
+drift=$(psql -X -q -tA -d "$DB" -f "$(dirname "$0")/../db/verify.sql")
+[ -z "$drift" ] && ok "verify: aggregates match the loaded rows" || bad "verify: $drift"
+
+dump() {
+	sql "SELECT md5(string_agg(t::text, '|' ORDER BY t::text)) FROM (
+	    SELECT r::text AS t FROM reviews r UNION ALL SELECT p::text FROM reviews_photos p
+	    UNION ALL SELECT c::text FROM characteristics c UNION ALL SELECT x::text FROM characteristic_reviews x
+	    UNION ALL SELECT m::text FROM product_meta m) all_rows"
+}
+first=$(dump)
+REJECTS=$TMP/rejects2.tsv $LOAD "$FIX" >"$TMP/load2.out" 2>&1
+[ "$(dump)" = "$first" ] && ok "loading the same files again gives the same database" || bad "second load differs"
+
+# The API serves the loaded rows.
+B1='{"review_id":1,"rating":5,"summary":"Great","recommend":true,"response":null,"body":"A fine body, with a comma.","date":"2020-07-30T03:41:21.467Z","reviewer_name":"ann","helpfulness":8,"photos":[{"id":1,"url":"https://images.example/1-a.jpg"},{"id":2,"url":"https://images.example/1-b.jpg"}]}'
+B2='{"review_id":2,"rating":4,"summary":"Quotes \"inside\"","recommend":false,"response":"Thanks \"Bob\"!","body":"Line one\nline two, after a newline","date":"2020-07-30T03:41:21.468Z","reviewer_name":"bob","helpfulness":0,"photos":[{"id":4,"url":"https://images.example/2.jpg"}]}'
+B3='{"review_id":3,"rating":3,"summary":"Café ünïcode ✓","recommend":true,"response":null,"body":"Naïve façade body","date":"2020-07-30T03:41:21.469Z","reviewer_name":"zoë","helpfulness":1,"photos":[]}'
+req GET "/reviews?product_id=1&sort=newest"
+expect "API lists the loaded reviews: ISO dates, null responses, photos in id order" 200 \
+	"{\"product\":\"1\",\"page\":0,\"count\":5,\"results\":[$B3,$B2,$B1]}"
+req GET "/reviews/meta?product_id=1"
+expect "API meta of the loaded product" 200 '{"product_id":"1","ratings":{"1":"0","2":"0","3":"1","4":"1","5":"1"},"recommended":{"false":"1","true":"2"},"characteristics":{"Fit":{"id":1,"value":"4.0000000000000000"},"Length":{"id":2,"value":"3.3333333333333333"}}}'
+req GET "/reviews/meta?product_id=2"
+expect "API meta leaves the reported review out" 200 '{"product_id":"2","ratings":{"1":"0","2":"0","3":"0","4":"0","5":"1"},"recommended":{"false":"0","true":"1"},"characteristics":{"Size":{"id":3,"value":"5.0000000000000000"}}}'
+post '{"product_id":3,"rating":4,"body":"After the load, new reviews get ids past the loaded ones.","recommend":true,"name":"n","email":"n@example.com","photos":["https://images.example/new.jpg"],"characteristics":{"5":3}}'
+id=$(jq -r '.review_id' <<<"$BODY")
+[ "$STATUS" = 201 ] && [ "$id" -gt 18 ] && ok "a new review gets a fresh id ($id)" || bad "post after load: $STATUS $BODY"
+
+echo "load: $pass passed, $fail failed"
+[ $fail -eq 0 ]

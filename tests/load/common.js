@@ -1,0 +1,91 @@
+// tests/load/common.js: what the k6 profiles share (reviews.js, meta.js,
+// mixed.js), in step with the wrk scripts (common.lua and friends): the
+// same paths, the same product and review ranges, the same mix.
+//
+// Environment (k6 -e NAME=VALUE, or the process environment):
+//   BASE_URL      default http://127.0.0.1:3000
+//   PRODUCT_MAX   highest product id (default 5000); PRODUCT_MIN defaults
+//                 to the last 10% of the range, floor(0.9 * PRODUCT_MAX) + 1
+//   REVIEW_MIN, REVIEW_MAX   review ids for helpful/report (mixed.js)
+//   CONNS         virtual users per stage, run one after the other, as
+//                 spawn/bench's connection counts (default "16 64 256")
+//   DURATION      seconds per stage (default 10)
+//   P99_MS        p99 threshold in ms, per stage (default per profile)
+//   MAX_FAILED    highest accepted rate of non-2xx or failed requests
+//                 (default 0.001)
+//   BENCH_SEED    base of the per-VU random seeds (default 1)
+//
+// A finding of spawn/bench's wrk runs, carried over: the mixed profile's
+// writes are limited per client address by NGINX (WRITE_RATE); beyond it
+// they are 429s and count as failures here.  Start the stack with a
+// WRITE_RATE above the write rate you drive to measure writes.
+import http from 'k6/http';
+import { randomSeed } from 'k6';
+
+function envInt(name, dflt) {
+	const v = parseInt(__ENV[name] || '', 10);
+	return Number.isNaN(v) ? dflt : v;
+}
+
+export const BASE_URL = (__ENV.BASE_URL || 'http://127.0.0.1:3000').replace(/\/$/, '');
+export const PRODUCT_MAX = envInt('PRODUCT_MAX', 5000);
+export const PRODUCT_MIN = Math.min(PRODUCT_MAX,
+	Math.max(1, envInt('PRODUCT_MIN', Math.floor(PRODUCT_MAX * 0.9) + 1)));
+export const REVIEW_MAX = envInt('REVIEW_MAX', 1);
+export const REVIEW_MIN = Math.min(REVIEW_MAX, envInt('REVIEW_MIN', 1));
+const SORTS = ['newest', 'helpful', 'relevant'];
+
+// One seed per VU: the same run draws the same requests.
+randomSeed(envInt('BENCH_SEED', 1) * 7919 + __VU);
+
+// Non-2xx is a failure, as wrk's non2xx counts it.
+http.setResponseCallback(http.expectedStatuses({ min: 200, max: 299 }));
+
+export function randInt(lo, hi) {
+	return lo + Math.floor(Math.random() * (hi - lo + 1));
+}
+export function randomProduct() { return randInt(PRODUCT_MIN, PRODUCT_MAX); }
+export function randomReview() { return randInt(REVIEW_MIN, REVIEW_MAX); }
+
+// GET /reviews: a product of the hot range, any sort, count 5.
+export function reviewsUrl() {
+	return `${BASE_URL}/reviews?product_id=${randomProduct()}` +
+		`&sort=${SORTS[randInt(0, SORTS.length - 1)]}&count=5`;
+}
+
+// GET /reviews/meta: the same products.
+export function metaUrl() {
+	return `${BASE_URL}/reviews/meta?product_id=${randomProduct()}`;
+}
+
+// Options: one constant-VUs stage per connection count, one after the
+// other, each with its own p99 threshold; failures over the whole run.
+export function makeOptions(defaultP99) {
+	const conns = (__ENV.CONNS || '16 64 256').trim().split(/\s+/).map(Number);
+	const secs = envInt('DURATION', 10);
+	const p99 = envInt('P99_MS', defaultP99);
+	const maxFailed = __ENV.MAX_FAILED || '0.001';
+	const scenarios = {};
+	const thresholds = {
+		http_req_failed: [`rate<${maxFailed}`],
+		http_req_duration: [`p(99)<${p99}`],
+	};
+	conns.forEach((c, i) => {
+		const name = `c${c}`;
+		scenarios[name] = {
+			executor: 'constant-vus',
+			vus: c,
+			duration: `${secs}s`,
+			startTime: `${i * (secs + 2)}s`,
+			gracefulStop: '5s',
+		};
+		thresholds[`http_req_duration{scenario:${name}}`] = [`p(99)<${p99}`];
+		thresholds[`http_req_failed{scenario:${name}}`] = [`rate<${maxFailed}`];
+	});
+	return {
+		scenarios,
+		thresholds,
+		discardResponseBodies: true,
+		summaryTrendStats: ['avg', 'med', 'p(90)', 'p(99)', 'max'],
+	};
+}
