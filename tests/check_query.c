@@ -1,156 +1,306 @@
 /*
- * Query strings: decoding and picking out known parameters.
+ * Query strings (query.c): percent-decoding, and picking the known
+ * parameters out of a query string as API.md says (unknown ones ignored,
+ * repeated or not; a known one twice is an error).
  */
 #include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "query.h"
 
-struct dec_row {
+#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
+#define DECODE_BAD	((size_t)-1)
+
+/* Rows that disagreed in the running test, for its failure message. */
+static char	 failbuf[1536];
+static int	 nfail;
+
+static void	 row_fail(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+static void
+row_reset(void)
+{
+	failbuf[0] = '\0';
+	nfail = 0;
+}
+
+/* Note one bad row: on stderr, and (while it fits) in the message. */
+static void
+row_fail(const char *fmt, ...)
+{
+	char	 line[512];
+	size_t	 used = strlen(failbuf);
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "  bad row: %s\n", line);
+	if (used + strlen(line) + 3 < sizeof(failbuf))
+		snprintf(failbuf + used, sizeof(failbuf) - used, "%s%s",
+		    nfail ? "; " : "", line);
+	nfail++;
+}
+
+#define ROWS_DONE() \
+	ck_assert_msg(nfail == 0, "%d row(s) wrong: %s", nfail, failbuf)
+
+/* query_decode: one row per encoded input. */
+struct decode_row {
 	const char	*in;
-	const char	*out;	/* NULL: refused */
+	const char	*out;		/* NULL: rejected */
+	size_t		 outlen;
 };
 
-static const struct dec_row dec_rows[] = {
-	{ "", "" },
-	{ "abc", "abc" },
-	{ "a+b", "a b" },
-	{ "a%20b", "a b" },
-	{ "%2B", "+" },
-	{ "%2b%2F", "+/" },
-	{ "%c3%A9", "\xc3\xa9" },
-	{ "%", NULL },
-	{ "%4", NULL },
-	{ "a%zz", NULL },
-	{ "%g0", NULL },
-	{ "%00", NULL },
-	{ "1%00x", NULL },
+static const struct decode_row decode_rows[] = {
+	{ "", "", 0 },
+	{ "abc", "abc", 3 },
+	{ "a+b", "a b", 3 },
+	{ "+", " ", 1 },
+	{ "a%20b", "a b", 3 },
+	{ "%2B", "+", 1 },
+	{ "%2b", "+", 1 },
+	{ "%4A%4a", "JJ", 2 },
+	{ "%7e%7E", "~~", 2 },
+	{ "%25", "%", 1 },
+	{ "%2541", "%41", 3 },		/* decoded once only */
+	{ "%26%3D", "&=", 2 },
+	{ "%e2%82%AC", "\xe2\x82\xac", 3 },
+	{ "%ff", "\xff", 1 },
+	{ "a%2", NULL, 0 },
+	{ "%", NULL, 0 },
+	{ "a%", NULL, 0 },
+	{ "%4", NULL, 0 },
+	{ "%zz", NULL, 0 },
+	{ "%4z", NULL, 0 },
+	{ "%z4", NULL, 0 },
+	{ "%%41", NULL, 0 },
+	{ "% 41", NULL, 0 },
+	{ "%+1", NULL, 0 },
+	{ "%-1", NULL, 0 },
+	{ "%00", NULL, 0 },
+	{ "a%00b", NULL, 0 },
 };
 
-/* '+' and %XX decode; bad escapes and NUL are refused. */
-START_TEST(test_query_decode)
+/* '+' and %XX decode (either hex case); bad escapes and NUL are refused. */
+START_TEST(decode_table)
 {
-	const struct dec_row	*r = &dec_rows[_i];
-	char			 buf[64];
-	size_t			 n;
+	const struct decode_row	*r;
+	char			 dst[64];
+	size_t			 i, n;
 
-	n = query_decode(r->in, strlen(r->in), buf);
-	if (r->out == NULL)
-		ck_assert_msg(n == (size_t)-1, "'%s' decoded", r->in);
-	else {
-		ck_assert_uint_eq(n, strlen(r->out));
-		ck_assert_str_eq(buf, r->out);
+	row_reset();
+	for (i = 0; i < NROWS(decode_rows); i++) {
+		r = &decode_rows[i];
+		memset(dst, 'Z', sizeof(dst));
+		n = query_decode(r->in, strlen(r->in), dst);
+		if (r->out == NULL) {
+			if (n != DECODE_BAD)
+				row_fail("\"%s\" accepted (%zu bytes)", r->in, n);
+		} else if (n == DECODE_BAD)
+			row_fail("\"%s\" rejected", r->in);
+		else if (n != r->outlen || memcmp(dst, r->out, n) != 0 ||
+		    dst[n] != '\0')
+			row_fail("\"%s\" decoded to \"%.*s\" (%zu bytes)",
+			    r->in, (int)n, dst, n);
 	}
+	ROWS_DONE();
 }
 END_TEST
 
+/* Only len bytes are read: an escape cut by len is malformed. */
+START_TEST(decode_respects_len)
+{
+	char	 dst[16];
+
+	ck_assert_uint_eq(query_decode("abc%20", 3, dst), 3);
+	ck_assert_str_eq(dst, "abc");
+	ck_assert_uint_eq(query_decode("a%20", 2, dst), DECODE_BAD);
+	ck_assert_uint_eq(query_decode("a%20", 3, dst), DECODE_BAD);
+	ck_assert_uint_eq(query_decode("a%20", 4, dst), 2);
+	ck_assert_str_eq(dst, "a ");
+	ck_assert_uint_eq(query_decode("xyz", 0, dst), 0);
+	ck_assert_str_eq(dst, "");
+}
+END_TEST
+
+/* The parameters of GET /reviews. */
 static const char *const keys[] = { "product_id", "page", "count", "sort" };
-#define NKEYS	4
+#define NKEYS	NROWS(keys)
 
-/* Parse qs; returns the status, fills vals and bad. */
-static enum query_status
-parse(const char *qs, const char **vals, size_t *bad, char *buf, size_t bufsz)
+/* query_parse: one row per query string. */
+struct parse_row {
+	const char		*qs;
+	enum query_status	 status;
+	size_t			 bad;		/* when status is not OK */
+	const char		*vals[NKEYS];	/* when OK; NULL: absent */
+};
+
+static const struct parse_row parse_rows[] = {
+	/* Known keys found and decoded. */
+	{ "product_id=12&page=2&count=10&sort=newest", QUERY_OK, 0,
+	    { "12", "2", "10", "newest" } },
+	{ "sort=helpful&count=3&page=9&product_id=1", QUERY_OK, 0,
+	    { "1", "9", "3", "helpful" } },
+	{ "product_id=%31%32", QUERY_OK, 0, { "12", NULL, NULL, NULL } },
+	{ "sort=new+est", QUERY_OK, 0, { NULL, NULL, NULL, "new est" } },
+	{ "sort=a%26b%3Dc", QUERY_OK, 0, { NULL, NULL, NULL, "a&b=c" } },
+	{ "sort=%2B", QUERY_OK, 0, { NULL, NULL, NULL, "+" } },
+	{ "product_id=1=2", QUERY_OK, 0, { "1=2", NULL, NULL, NULL } },
+	{ "product_id=1", QUERY_OK, 0, { "1", NULL, NULL, NULL } },
+	/* Unknown keys ignored, even repeated. */
+	{ "x=1&product_id=3&x=2&_=123&_=456", QUERY_OK, 0,
+	    { "3", NULL, NULL, NULL } },
+	{ "utm_source=a&utm_source=b&utm_source=c", QUERY_OK, 0,
+	    { NULL, NULL, NULL, NULL } },
+	{ "Product_ID=1&SORT=x", QUERY_OK, 0, { NULL, NULL, NULL, NULL } },
+	{ "product_ids=1&pag=2&product_id=4", QUERY_OK, 0,
+	    { "4", NULL, NULL, NULL } },
+	{ "+page=1&page+=2", QUERY_OK, 0, { NULL, NULL, NULL, NULL } },
+	/* A known key twice, whatever the values. */
+	{ "product_id=1&product_id=1", QUERY_DUPLICATE, 0, { NULL } },
+	{ "product_id=1&page=1&page=2", QUERY_DUPLICATE, 1, { NULL } },
+	{ "count=&count=3", QUERY_DUPLICATE, 2, { NULL } },
+	{ "sort&sort", QUERY_DUPLICATE, 3, { NULL } },
+	{ "product%5Fid=7&product_id=8", QUERY_DUPLICATE, 0, { NULL } },
+	/* Bad encoding in a known value. */
+	{ "page=%zz", QUERY_BAD_ENCODING, 1, { NULL } },
+	{ "product_id=1&count=%00", QUERY_BAD_ENCODING, 2, { NULL } },
+	{ "sort=new%", QUERY_BAD_ENCODING, 3, { NULL } },
+	{ "product_id=%4", QUERY_BAD_ENCODING, 0, { NULL } },
+	/* Bad encoding in an unknown key or value is none of our business. */
+	{ "x=%zz&product_id=1", QUERY_OK, 0, { "1", NULL, NULL, NULL } },
+	{ "%zz=1&product_id=1", QUERY_OK, 0, { "1", NULL, NULL, NULL } },
+	{ "x%=%&product_id=1&y=%00", QUERY_OK, 0, { "1", NULL, NULL, NULL } },
+	{ "page%00=1&page=2", QUERY_OK, 0, { NULL, "2", NULL, NULL } },
+	/* A key with no '=', and empty values. */
+	{ "product_id", QUERY_OK, 0, { "", NULL, NULL, NULL } },
+	{ "product_id&page=2", QUERY_OK, 0, { "", "2", NULL, NULL } },
+	{ "product_id=", QUERY_OK, 0, { "", NULL, NULL, NULL } },
+	{ "product_id=&sort=", QUERY_OK, 0, { "", NULL, NULL, "" } },
+	/* A percent-encoded key name. */
+	{ "product%5Fid=7", QUERY_OK, 0, { "7", NULL, NULL, NULL } },
+	{ "product%5fid=7", QUERY_OK, 0, { "7", NULL, NULL, NULL } },
+	{ "%70age=3", QUERY_OK, 0, { NULL, "3", NULL, NULL } },
+	/* Empty pieces. */
+	{ "", QUERY_OK, 0, { NULL, NULL, NULL, NULL } },
+	{ "&", QUERY_OK, 0, { NULL, NULL, NULL, NULL } },
+	{ "&&product_id=1&&", QUERY_OK, 0, { "1", NULL, NULL, NULL } },
+	{ "=&=1&product_id=5", QUERY_OK, 0, { "5", NULL, NULL, NULL } },
+};
+
+/* Which known parameters a query string holds, and what is wrong with it. */
+START_TEST(parse_table)
 {
-	*bad = 99;
-	return query_parse(qs, keys, NKEYS, vals, buf, bufsz, bad);
-}
+	const struct parse_row	*r;
+	const char		*vals[NKEYS];
+	char			 buf[256];
+	enum query_status	 st;
+	size_t			 i, k, bad;
 
-/* Known keys found and decoded; unknown ones ignored, even repeated. */
-START_TEST(test_query_known_and_unknown)
-{
-	const char	*v[NKEYS];
-	char		 buf[256];
-	size_t		 bad;
-
-	ck_assert_int_eq(parse("product_id=12&sort=new%65st&_=1&_=2&x&=&&",
-	    v, &bad, buf, sizeof(buf)), QUERY_OK);
-	ck_assert_str_eq(v[0], "12");
-	ck_assert_ptr_null(v[1]);
-	ck_assert_ptr_null(v[2]);
-	ck_assert_str_eq(v[3], "newest");
+	row_reset();
+	for (i = 0; i < NROWS(parse_rows); i++) {
+		r = &parse_rows[i];
+		bad = 99;
+		st = query_parse(r->qs, keys, NKEYS, vals, buf, sizeof(buf),
+		    &bad);
+		if (st != r->status) {
+			row_fail("\"%s\": status %d, want %d", r->qs, (int)st,
+			    (int)r->status);
+			continue;
+		}
+		if (st != QUERY_OK) {
+			if (bad != r->bad)
+				row_fail("\"%s\": *bad %zu, want %zu", r->qs,
+				    bad, r->bad);
+			continue;
+		}
+		for (k = 0; k < NKEYS; k++) {
+			if (r->vals[k] == NULL && vals[k] != NULL)
+				row_fail("\"%s\": %s = \"%s\", want absent",
+				    r->qs, keys[k], vals[k]);
+			else if (r->vals[k] != NULL && vals[k] == NULL)
+				row_fail("\"%s\": %s absent, want \"%s\"",
+				    r->qs, keys[k], r->vals[k]);
+			else if (r->vals[k] != NULL &&
+			    strcmp(r->vals[k], vals[k]) != 0)
+				row_fail("\"%s\": %s = \"%s\", want \"%s\"",
+				    r->qs, keys[k], vals[k], r->vals[k]);
+		}
+	}
+	ROWS_DONE();
 }
 END_TEST
 
-/* A percent-encoded key name still names the parameter. */
-START_TEST(test_query_encoded_key)
+/* No query string at all (NULL) is an empty one. */
+START_TEST(parse_null)
 {
-	const char	*v[NKEYS];
-	char		 buf[256];
-	size_t		 bad;
+	const char	*vals[NKEYS] = { "x", "x", "x", "x" };
+	char		 buf[16];
+	size_t		 bad = 0, k;
 
-	ck_assert_int_eq(parse("product%5Fid=3&co%75nt=2", v, &bad, buf,
-	    sizeof(buf)), QUERY_OK);
-	ck_assert_str_eq(v[0], "3");
-	ck_assert_str_eq(v[2], "2");
+	ck_assert_int_eq(query_parse(NULL, keys, NKEYS, vals, buf,
+	    sizeof(buf), &bad), QUERY_OK);
+	for (k = 0; k < NKEYS; k++)
+		ck_assert_ptr_null(vals[k]);
 }
 END_TEST
 
-/* A known key twice is an error naming it. */
-START_TEST(test_query_duplicate)
+/* Decoded values land in buf; when they do not fit, the key is named. */
+START_TEST(parse_too_long)
 {
-	const char	*v[NKEYS];
-	char		 buf[256];
-	size_t		 bad;
-
-	ck_assert_int_eq(parse("page=1&product_id=1&page=1", v, &bad, buf,
-	    sizeof(buf)), QUERY_DUPLICATE);
-	ck_assert_uint_eq(bad, 1);
-	ck_assert_int_eq(parse("count=1&count", v, &bad, buf, sizeof(buf)),
-	    QUERY_DUPLICATE);
-	ck_assert_uint_eq(bad, 2);
-}
-END_TEST
-
-/* Bad encoding in a known value is an error; in an unknown one, ignored. */
-START_TEST(test_query_bad_encoding)
-{
-	const char	*v[NKEYS];
-	char		 buf[256];
-	size_t		 bad;
-
-	ck_assert_int_eq(parse("product_id=1%zz", v, &bad, buf, sizeof(buf)),
-	    QUERY_BAD_ENCODING);
-	ck_assert_uint_eq(bad, 0);
-	ck_assert_int_eq(parse("sort=new%00", v, &bad, buf, sizeof(buf)),
-	    QUERY_BAD_ENCODING);
-	ck_assert_uint_eq(bad, 3);
-	ck_assert_int_eq(parse("x=%zz&%zz=1&product_id=4", v, &bad, buf,
-	    sizeof(buf)), QUERY_OK);
-	ck_assert_str_eq(v[0], "4");
-}
-END_TEST
-
-/* A key without '=' has an empty value; empty and NULL strings are fine. */
-START_TEST(test_query_empty)
-{
-	const char	*v[NKEYS];
-	char		 buf[256];
-	size_t		 bad;
-
-	ck_assert_int_eq(parse("product_id", v, &bad, buf, sizeof(buf)), QUERY_OK);
-	ck_assert_str_eq(v[0], "");
-	ck_assert_int_eq(parse("product_id=", v, &bad, buf, sizeof(buf)), QUERY_OK);
-	ck_assert_str_eq(v[0], "");
-	ck_assert_int_eq(parse("", v, &bad, buf, sizeof(buf)), QUERY_OK);
-	ck_assert_ptr_null(v[0]);
-	ck_assert_int_eq(parse(NULL, v, &bad, buf, sizeof(buf)), QUERY_OK);
-	ck_assert_ptr_null(v[3]);
-}
-END_TEST
-
-/* Values too long for the buffer are refused, naming the key. */
-START_TEST(test_query_too_long)
-{
-	const char	*v[NKEYS];
+	const char	*vals[NKEYS];
 	char		 buf[8];
-	size_t		 bad;
+	size_t		 bad = 99;
 
-	ck_assert_int_eq(parse("page=12&sort=relevant", v, &bad, buf,
-	    sizeof(buf)), QUERY_TOO_LONG);
+	/* 7 bytes + NUL fit exactly. */
+	ck_assert_int_eq(query_parse("product_id=1234567", keys, NKEYS, vals,
+	    buf, sizeof(buf), &bad), QUERY_OK);
+	ck_assert_str_eq(vals[0], "1234567");
+	ck_assert_int_eq(query_parse("product_id=12345678", keys, NKEYS, vals,
+	    buf, sizeof(buf), &bad), QUERY_TOO_LONG);
+	ck_assert_uint_eq(bad, 0);
+
+	/* Two values sharing the buffer: 4 + 4 fit, 4 + 5 do not. */
+	ck_assert_int_eq(query_parse("product_id=123&page=456", keys, NKEYS,
+	    vals, buf, sizeof(buf), &bad), QUERY_OK);
+	ck_assert_str_eq(vals[0], "123");
+	ck_assert_str_eq(vals[1], "456");
+	bad = 99;
+	ck_assert_int_eq(query_parse("product_id=123&page=4567", keys, NKEYS,
+	    vals, buf, sizeof(buf), &bad), QUERY_TOO_LONG);
+	ck_assert_uint_eq(bad, 1);
+
+	/* Unknown values never use the buffer. */
+	ck_assert_int_eq(query_parse("cachebuster=0123456789abcdef&sort=new",
+	    keys, NKEYS, vals, buf, sizeof(buf), &bad), QUERY_OK);
+	ck_assert_str_eq(vals[3], "new");
+}
+END_TEST
+
+/* A huge known value against a 4 KiB buffer, and a huge unknown key. */
+START_TEST(parse_huge)
+{
+	const char	*vals[NKEYS];
+	static char	 qs[20000], buf[4096];
+	size_t		 bad = 99;
+
+	memcpy(qs, "sort=", 5);
+	memset(qs + 5, 'a', 10000);
+	qs[10005] = '\0';
+	ck_assert_int_eq(query_parse(qs, keys, NKEYS, vals, buf, sizeof(buf),
+	    &bad), QUERY_TOO_LONG);
 	ck_assert_uint_eq(bad, 3);
-	ck_assert_int_eq(parse("page=12&sort=new", v, &bad, buf, sizeof(buf)),
-	    QUERY_OK);
+
+	memset(qs, 'k', 10000);
+	memcpy(qs + 10000, "=1&page=2", 10);
+	ck_assert_int_eq(query_parse(qs, keys, NKEYS, vals, buf, sizeof(buf),
+	    &bad), QUERY_OK);
+	ck_assert_str_eq(vals[1], "2");
 }
 END_TEST
 
@@ -158,16 +308,18 @@ static Suite *
 query_suite(void)
 {
 	Suite	*s = suite_create("query");
-	TCase	*tc = tcase_create("parse");
+	TCase	*tc;
 
-	tcase_add_loop_test(tc, test_query_decode, 0,
-	    (int)(sizeof(dec_rows) / sizeof(dec_rows[0])));
-	tcase_add_test(tc, test_query_known_and_unknown);
-	tcase_add_test(tc, test_query_encoded_key);
-	tcase_add_test(tc, test_query_duplicate);
-	tcase_add_test(tc, test_query_bad_encoding);
-	tcase_add_test(tc, test_query_empty);
-	tcase_add_test(tc, test_query_too_long);
+	tc = tcase_create("decode");
+	tcase_add_test(tc, decode_table);
+	tcase_add_test(tc, decode_respects_len);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("parse");
+	tcase_add_test(tc, parse_table);
+	tcase_add_test(tc, parse_null);
+	tcase_add_test(tc, parse_too_long);
+	tcase_add_test(tc, parse_huge);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -175,9 +327,10 @@ query_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(query_suite());
+	SRunner	*sr;
 	int	 failed;
 
+	sr = srunner_create(query_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

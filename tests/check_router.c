@@ -1,170 +1,516 @@
 /*
- * Router: the route table, trailing slashes, 404 and 405 with Allow, and
- * the checks of path and query input before a handler runs.
+ * The route table (router.c): which path and method reach which route
+ * (API.md: one trailing slash accepted, 404 for unknown paths, 405 with an
+ * Allow list), and the checks of the path segment and query string that
+ * run before any handler.
  */
 #include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "meta.h"
-#include "reviews.h"
 #include "router.h"
 
+#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Rows that disagreed in the running test, for its failure message. */
+static char	 failbuf[1536];
+static int	 nfail;
+
+static void	 row_fail(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+static void
+row_reset(void)
+{
+	failbuf[0] = '\0';
+	nfail = 0;
+}
+
+/* Note one bad row: on stderr, and (while it fits) in the message. */
+static void
+row_fail(const char *fmt, ...)
+{
+	char	 line[512];
+	size_t	 used = strlen(failbuf);
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "  bad row: %s\n", line);
+	if (used + strlen(line) + 3 < sizeof(failbuf))
+		snprintf(failbuf + used, sizeof(failbuf) - used, "%s%s",
+		    nfail ? "; " : "", line);
+	nfail++;
+}
+
+#define ROWS_DONE() \
+	ck_assert_msg(nfail == 0, "%d row(s) wrong: %s", nfail, failbuf)
+
+static const char *
+method_name(enum http_method m)
+{
+	switch (m) {
+	case HTTP_GET:
+		return "GET";
+	case HTTP_POST:
+		return "POST";
+	case HTTP_PUT:
+		return "PUT";
+	case HTTP_OTHER:
+		break;
+	}
+	return "OTHER";
+}
+
+/* router_match: one row per method and path. */
 struct match_row {
-	enum http_method method;
-	const char	*path;
-	enum route_match want;
-	void		(*handler)(struct route_ctx *);
-	const char	*allow;		/* ROUTE_BAD_METHOD */
-	const char	*seg;		/* the '#' segment, up to '/' */
+	enum http_method	 method;
+	const char		*path;
+	enum route_match	 want;
+	const char		*pattern;	/* ROUTE_FOUND */
+	const char		*seg;		/* ROUTE_FOUND: '#' segment */
+	const char		*allow;		/* ROUTE_BAD_METHOD */
 };
 
 static const struct match_row match_rows[] = {
-	{ HTTP_GET, "/reviews", ROUTE_FOUND, reviews_list, NULL, NULL },
-	{ HTTP_GET, "/reviews/", ROUTE_FOUND, reviews_list, NULL, NULL },
-	{ HTTP_POST, "/reviews", ROUTE_FOUND, reviews_post, NULL, NULL },
-	{ HTTP_POST, "/reviews/", ROUTE_FOUND, reviews_post, NULL, NULL },
-	{ HTTP_GET, "/reviews/meta", ROUTE_FOUND, meta_get, NULL, NULL },
-	{ HTTP_GET, "/reviews/meta/", ROUTE_FOUND, meta_get, NULL, NULL },
-	{ HTTP_PUT, "/reviews/12/helpful", ROUTE_FOUND, reviews_helpful, NULL, "12" },
-	{ HTTP_PUT, "/reviews/12/helpful/", ROUTE_FOUND, reviews_helpful, NULL, "12" },
-	{ HTTP_PUT, "/reviews/abc/report", ROUTE_FOUND, reviews_report, NULL, "abc" },
-	{ HTTP_GET, "/healthz", ROUTE_FOUND, health_get, NULL, NULL },
-	{ HTTP_PUT, "/reviews", ROUTE_BAD_METHOD, NULL, "GET, POST", NULL },
-	{ HTTP_OTHER, "/reviews/", ROUTE_BAD_METHOD, NULL, "GET, POST", NULL },
-	{ HTTP_POST, "/reviews/meta", ROUTE_BAD_METHOD, NULL, "GET", NULL },
-	{ HTTP_GET, "/reviews/1/helpful", ROUTE_BAD_METHOD, NULL, "PUT", NULL },
-	{ HTTP_POST, "/reviews/1/report", ROUTE_BAD_METHOD, NULL, "PUT", NULL },
-	{ HTTP_PUT, "/healthz", ROUTE_BAD_METHOD, NULL, "GET", NULL },
+	/* Every route, with and without one trailing slash. */
+	{ HTTP_GET, "/reviews", ROUTE_FOUND, "/reviews", NULL, NULL },
+	{ HTTP_GET, "/reviews/", ROUTE_FOUND, "/reviews", NULL, NULL },
+	{ HTTP_POST, "/reviews", ROUTE_FOUND, "/reviews", NULL, NULL },
+	{ HTTP_POST, "/reviews/", ROUTE_FOUND, "/reviews", NULL, NULL },
+	{ HTTP_GET, "/reviews/meta", ROUTE_FOUND, "/reviews/meta", NULL, NULL },
+	{ HTTP_GET, "/reviews/meta/", ROUTE_FOUND, "/reviews/meta", NULL, NULL },
+	{ HTTP_PUT, "/reviews/12/helpful", ROUTE_FOUND, "/reviews/#/helpful",
+	    "12", NULL },
+	{ HTTP_PUT, "/reviews/12/helpful/", ROUTE_FOUND, "/reviews/#/helpful",
+	    "12", NULL },
+	{ HTTP_PUT, "/reviews/5/report", ROUTE_FOUND, "/reviews/#/report",
+	    "5", NULL },
+	{ HTTP_PUT, "/reviews/5/report/", ROUTE_FOUND, "/reviews/#/report",
+	    "5", NULL },
+	{ HTTP_GET, "/healthz", ROUTE_FOUND, "/healthz", NULL, NULL },
+	{ HTTP_GET, "/healthz/", ROUTE_FOUND, "/healthz", NULL, NULL },
+	/* '#' is any non-empty segment; router_args judges it. */
+	{ HTTP_PUT, "/reviews/abc/helpful", ROUTE_FOUND, "/reviews/#/helpful",
+	    "abc", NULL },
+	{ HTTP_PUT, "/reviews/meta/report", ROUTE_FOUND, "/reviews/#/report",
+	    "meta", NULL },
+	{ HTTP_PUT, "/reviews/99999999999999999999999/report", ROUTE_FOUND,
+	    "/reviews/#/report", "99999999999999999999999", NULL },
+	/* Known paths, other methods. */
+	{ HTTP_PUT, "/reviews", ROUTE_BAD_METHOD, NULL, NULL, "GET, POST" },
+	{ HTTP_PUT, "/reviews/", ROUTE_BAD_METHOD, NULL, NULL, "GET, POST" },
+	{ HTTP_OTHER, "/reviews", ROUTE_BAD_METHOD, NULL, NULL, "GET, POST" },
+	{ HTTP_POST, "/reviews/meta", ROUTE_BAD_METHOD, NULL, NULL, "GET" },
+	{ HTTP_PUT, "/reviews/meta/", ROUTE_BAD_METHOD, NULL, NULL, "GET" },
+	{ HTTP_OTHER, "/reviews/meta", ROUTE_BAD_METHOD, NULL, NULL, "GET" },
+	{ HTTP_GET, "/reviews/1/helpful", ROUTE_BAD_METHOD, NULL, NULL, "PUT" },
+	{ HTTP_POST, "/reviews/1/helpful/", ROUTE_BAD_METHOD, NULL, NULL,
+	    "PUT" },
+	{ HTTP_GET, "/reviews/1/report", ROUTE_BAD_METHOD, NULL, NULL, "PUT" },
+	{ HTTP_OTHER, "/reviews/1/report", ROUTE_BAD_METHOD, NULL, NULL,
+	    "PUT" },
+	{ HTTP_POST, "/healthz", ROUTE_BAD_METHOD, NULL, NULL, "GET" },
+	{ HTTP_PUT, "/healthz/", ROUTE_BAD_METHOD, NULL, NULL, "GET" },
+	/* Unknown paths, whatever the method. */
 	{ HTTP_GET, "/", ROUTE_NOT_FOUND, NULL, NULL, NULL },
-	{ HTTP_GET, "/review", ROUTE_NOT_FOUND, NULL, NULL, NULL },
-	{ HTTP_GET, "/reviews/1", ROUTE_NOT_FOUND, NULL, NULL, NULL },
-	{ HTTP_GET, "/reviews//", ROUTE_NOT_FOUND, NULL, NULL, NULL },
-	{ HTTP_PUT, "/reviews//helpful", ROUTE_NOT_FOUND, NULL, NULL, NULL },
-	{ HTTP_PUT, "/reviews/1/helpful/x", ROUTE_NOT_FOUND, NULL, NULL, NULL },
-	{ HTTP_GET, "/reviewsx", ROUTE_NOT_FOUND, NULL, NULL, NULL },
-	{ HTTP_GET, "/api/reviews", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 	{ HTTP_GET, "", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "//", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/review", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/reviewsx", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_POST, "/reviewsx", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/Reviews", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "reviews", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/reviews/1", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_PUT, "/reviews/1", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/reviews//", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_POST, "/reviews//", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "//reviews", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/reviews/meta/x", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/reviews/meta//", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/reviews/metax", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_PUT, "/reviews/1/helpful/x", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_PUT, "/reviews/1/helpful//", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_PUT, "/reviews//helpful", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_PUT, "/reviews/1/2/helpful", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_PUT, "/reviews/1/helpfulx", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_PUT, "/reviews/1/reports", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_PUT, "/reviews/1/", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/healthzz", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/healthz//", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 };
 
-/* Each row: the route found (and its segment), or 404, or 405 + Allow. */
-START_TEST(test_router_match)
+/* Every route found, wrong methods listed in Allow, unknown paths 404. */
+START_TEST(match_table)
 {
-	const struct match_row	*r = &match_rows[_i];
-	const struct route	*route = NULL;
-	const char		*seg = NULL;
-	char			 allow[64] = "";
+	const struct match_row	*r;
+	const struct route	*route;
+	const char		*seg;
+	char			 allow[64];
+	enum route_match	 m;
+	size_t			 i, n;
 
-	ck_assert_msg(router_match(r->method, r->path, &route, &seg, allow,
-	    sizeof(allow)) == r->want, "%s", r->path);
-	if (r->want == ROUTE_FOUND) {
-		ck_assert_msg(route->handler == r->handler, "%s", r->path);
-		if (r->seg == NULL)
-			ck_assert_ptr_null(seg);
-		else
-			ck_assert_msg(strncmp(seg, r->seg, strlen(r->seg)) == 0 &&
-			    (seg[strlen(r->seg)] == '/' || seg[strlen(r->seg)] == '\0'),
-			    "%s: segment %s", r->path, seg);
+	row_reset();
+	for (i = 0; i < NROWS(match_rows); i++) {
+		r = &match_rows[i];
+		route = NULL;
+		seg = "unset";
+		strcpy(allow, "unset");
+		m = router_match(r->method, r->path, &route, &seg, allow,
+		    sizeof(allow));
+		if (m != r->want) {
+			row_fail("%s \"%s\": got %d, want %d",
+			    method_name(r->method), r->path, (int)m,
+			    (int)r->want);
+			continue;
+		}
+		if (m == ROUTE_BAD_METHOD && strcmp(allow, r->allow) != 0)
+			row_fail("%s \"%s\": Allow \"%s\", want \"%s\"",
+			    method_name(r->method), r->path, allow, r->allow);
+		if (m != ROUTE_FOUND)
+			continue;
+		if (route == NULL || route->method != r->method ||
+		    strcmp(route->pattern, r->pattern) != 0) {
+			row_fail("%s \"%s\": wrong route %s",
+			    method_name(r->method), r->path,
+			    route ? route->pattern : "(null)");
+			continue;
+		}
+		if (r->seg == NULL && seg != NULL)
+			row_fail("%s \"%s\": segment \"%s\", want none",
+			    method_name(r->method), r->path, seg);
+		else if (r->seg != NULL && seg == NULL)
+			row_fail("%s \"%s\": no segment, want \"%s\"",
+			    method_name(r->method), r->path, r->seg);
+		else if (r->seg != NULL) {
+			n = strcspn(seg, "/");
+			if (n != strlen(r->seg) ||
+			    strncmp(seg, r->seg, n) != 0)
+				row_fail("%s \"%s\": segment \"%.*s\", want "
+				    "\"%s\"", method_name(r->method), r->path,
+				    (int)n, seg, r->seg);
+		}
 	}
-	if (r->want == ROUTE_BAD_METHOD)
-		ck_assert_str_eq(allow, r->allow);
+	ROWS_DONE();
 }
 END_TEST
 
-static struct route_ctx	 ctx;
-
-/* Look up a route, then check its input; returns router_args's result. */
-static int
-args(enum http_method m, const char *path, const char *query,
-    const char **field, const char **complaint)
+/* The list and meta routes declare their query parameters; others none. */
+START_TEST(match_params)
 {
 	const struct route	*route;
 	const char		*seg;
 	char			 allow[64];
 
-	ck_assert_int_eq(router_match(m, path, &route, &seg, allow,
+	ck_assert_int_eq(router_match(HTTP_GET, "/reviews", &route, &seg,
+	    allow, sizeof(allow)), ROUTE_FOUND);
+	ck_assert_uint_eq(route->nparams, 4);
+	ck_assert_str_eq(route->params[0].name, "product_id");
+	ck_assert_ptr_null(route->params[0].fallback);
+	ck_assert_ptr_nonnull(route->handler);
+
+	ck_assert_int_eq(router_match(HTTP_GET, "/reviews/meta", &route, &seg,
+	    allow, sizeof(allow)), ROUTE_FOUND);
+	ck_assert_uint_eq(route->nparams, 1);
+	ck_assert_str_eq(route->params[0].name, "product_id");
+
+	ck_assert_int_eq(router_match(HTTP_POST, "/reviews", &route, &seg,
+	    allow, sizeof(allow)), ROUTE_FOUND);
+	ck_assert_uint_eq(route->nparams, 0);
+}
+END_TEST
+
+/* The route for method and path, failing the test when there is none. */
+static const struct route *
+route_of(enum http_method method, const char *path, const char **seg)
+{
+	const struct route	*route = NULL;
+	const char		*s;
+	char			 allow[64];
+
+	ck_assert_int_eq(router_match(method, path, &route, &s, allow,
 	    sizeof(allow)), ROUTE_FOUND);
-	memset(&ctx, 0, sizeof(ctx));
-	*field = *complaint = NULL;
-	return router_args(route, seg, query, &ctx, field, complaint);
+	if (seg != NULL)
+		*seg = s;
+	return route;
 }
 
-/* GET /reviews defaults: page 1, count 5, sort relevant. */
-START_TEST(test_router_list_defaults)
-{
-	const char	*field, *complaint;
+static struct route_ctx	 ctx;	/* large: 4 KiB of query buffer */
 
-	ck_assert_int_eq(args(HTTP_GET, "/reviews", "product_id=7", &field,
-	    &complaint), 0);
-	ck_assert_int_eq(ctx.num[0], 7);
+/* GET /reviews?product_id=2: page 1, count 5, sort relevant by default. */
+START_TEST(args_defaults)
+{
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL);
+	const char		*field = NULL, *complaint = NULL;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ck_assert_int_eq(router_args(route, NULL, "product_id=2", &ctx,
+	    &field, &complaint), 0);
+	ck_assert_int_eq(ctx.num[0], 2);
 	ck_assert_int_eq(ctx.num[1], 1);
 	ck_assert_int_eq(ctx.num[2], 5);
 	ck_assert_int_eq(ctx.num[3], SORT_RELEVANT);
-	ck_assert_int_eq(args(HTTP_GET, "/reviews", "sort=helpful&count=9&page=3&product_id=2",
-	    &field, &complaint), 0);
-	ck_assert_int_eq(ctx.num[1], 3);
-	ck_assert_int_eq(ctx.num[2], 9);
-	ck_assert_int_eq(ctx.num[3], SORT_HELPFUL);
+	ck_assert_str_eq(ctx.arg[0], "2");
+	ck_assert_str_eq(ctx.arg[1], "1");
+	ck_assert_str_eq(ctx.arg[2], "5");
+	ck_assert_str_eq(ctx.arg[3], "relevant");
 }
 END_TEST
 
-struct arg_row {
-	const char	*path;
-	const char	*query;
-	const char	*field;		/* NULL: accepted */
-	const char	*complaint;	/* substring, or NULL for any */
+/* GET /reviews: good query strings and what they mean. */
+struct good_row {
+	const char	*qs;
+	int64_t		 product, page, count, sort;
 };
 
-static const struct arg_row arg_rows[] = {
-	{ "/reviews", "", "product_id", "is required" },
-	{ "/reviews", "page=2", "product_id", "is required" },
-	{ "/reviews", "product_id=x", "product_id", "integer" },
-	{ "/reviews", "product_id=1&product_id=1", "product_id", "only once" },
-	{ "/reviews", "product_id=1&page=0", "page", "integer" },
-	{ "/reviews", "product_id=1&count=1001", "count", "integer" },
-	{ "/reviews", "product_id=1&sort=Newest", "sort", "newest" },
-	{ "/reviews", "product_id=1&sort=%zz", "sort", "encoding" },
-	{ "/reviews", "product_id=1&_=1&_=2", NULL, NULL },
-	{ "/reviews/meta", "product_id=0", "product_id", "integer" },
-	{ "/reviews/meta", "product_id=5&page=x", NULL, NULL },
-	{ "/reviews/abc/helpful", "", "review_id", "integer" },
-	{ "/reviews/0/helpful", "", "review_id", "integer" },
-	{ "/reviews/-1/report", "", "review_id", "integer" },
-	{ "/reviews/99999999999/report", "", "review_id", "integer" },
-	{ "/reviews/99999999999999999999999/report", "", "review_id", "integer" },
-	{ "/reviews/12/helpful", "", NULL, NULL },
-	{ "/reviews/2147483647/report/", "", NULL, NULL },
+static const struct good_row good_rows[] = {
+	{ "product_id=2&page=3&count=10&sort=newest", 2, 3, 10, SORT_NEWEST },
+	{ "sort=helpful&product_id=7", 7, 1, 5, SORT_HELPFUL },
+	{ "product_id=7&sort=relevant", 7, 1, 5, SORT_RELEVANT },
+	{ "product_id=2147483647&page=100000&count=1000", 2147483647, 100000,
+	    1000, SORT_RELEVANT },
+	{ "product_id=1&page=1&count=1", 1, 1, 1, SORT_RELEVANT },
+	{ "product_id=%32&sort=new%65st", 2, 1, 5, SORT_NEWEST },
+	{ "product_id=007", 7, 1, 5, SORT_RELEVANT },
+	{ "product_id=3&_=1596080481467&_=2&cb=x&cb=%zz", 3, 1, 5,
+	    SORT_RELEVANT },
+	{ "product%5Fid=4", 4, 1, 5, SORT_RELEVANT },
+	{ "&product_id=5&", 5, 1, 5, SORT_RELEVANT },
 };
 
-/* Each row: accepted, or refused naming the field. */
-START_TEST(test_router_args)
+/* Good GET /reviews queries decode and convert every parameter. */
+START_TEST(args_good)
 {
-	const struct arg_row	*r = &arg_rows[_i];
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL);
+	const struct good_row	*r;
 	const char		*field, *complaint;
-	enum http_method	 m = strstr(r->path, "/helpful") ||
-				    strstr(r->path, "/report") ? HTTP_PUT : HTTP_GET;
+	size_t			 i;
+
+	row_reset();
+	for (i = 0; i < NROWS(good_rows); i++) {
+		r = &good_rows[i];
+		memset(&ctx, 0, sizeof(ctx));
+		field = complaint = NULL;
+		if (router_args(route, NULL, r->qs, &ctx, &field,
+		    &complaint) != 0) {
+			row_fail("\"%s\": rejected: %s %s", r->qs,
+			    field ? field : "(null)",
+			    complaint ? complaint : "(null)");
+			continue;
+		}
+		if (ctx.num[0] != r->product || ctx.num[1] != r->page ||
+		    ctx.num[2] != r->count || ctx.num[3] != r->sort)
+			row_fail("\"%s\": got %lld/%lld/%lld/%lld", r->qs,
+			    (long long)ctx.num[0], (long long)ctx.num[1],
+			    (long long)ctx.num[2], (long long)ctx.num[3]);
+	}
+	ROWS_DONE();
+}
+END_TEST
+
+/* Bad query strings: the field named, and the complaint. */
+struct bad_row {
+	const char	*qs;
+	const char	*field;
+	const char	*complaint;	/* NULL: any */
+};
+
+static const struct bad_row bad_rows[] = {
+	{ NULL, "product_id", "is required" },
+	{ "", "product_id", "is required" },
+	{ "page=2&count=3", "product_id", "is required" },
+	{ "productid=2", "product_id", "is required" },
+	{ "Product_id=2", "product_id", "is required" },
+	{ "product_id=", "product_id", NULL },
+	{ "product_id", "product_id", NULL },
+	{ "product_id=0", "product_id", NULL },
+	{ "product_id=-1", "product_id", NULL },
+	{ "product_id=abc", "product_id", NULL },
+	{ "product_id=1.0", "product_id", NULL },
+	{ "product_id=+1", "product_id", NULL },
+	{ "product_id=%2B1", "product_id", NULL },
+	{ "product_id=1+", "product_id", NULL },
+	{ "product_id=2147483648", "product_id", NULL },
+	{ "product_id=99999999999999999999", "product_id", NULL },
+	{ "product_id=1&product_id=2", "product_id", "must be given only once" },
+	{ "product_id=1&product_id=1", "product_id", "must be given only once" },
+	{ "product_id=%zz", "product_id", NULL },
+	{ "product_id=1%00", "product_id", NULL },
+	{ "product_id=1&page=0", "page", NULL },
+	{ "product_id=1&page=100001", "page", NULL },
+	{ "product_id=1&page=-1", "page", NULL },
+	{ "product_id=1&page=1.5", "page", NULL },
+	{ "product_id=1&page=", "page", NULL },
+	{ "product_id=1&page=1&page=1", "page", "must be given only once" },
+	{ "product_id=1&count=0", "count", NULL },
+	{ "product_id=1&count=1001", "count", NULL },
+	{ "product_id=1&count=abc", "count", NULL },
+	{ "product_id=1&count=5&count=6", "count", "must be given only once" },
+	{ "product_id=1&sort=NEWEST", "sort", NULL },
+	{ "product_id=1&sort=Helpful", "sort", NULL },
+	{ "product_id=1&sort=newest+", "sort", NULL },
+	{ "product_id=1&sort=%20newest", "sort", NULL },
+	{ "product_id=1&sort=", "sort", NULL },
+	{ "product_id=1&sort=date", "sort", NULL },
+	{ "product_id=1&sort=%zz", "sort",
+	    "has a malformed percent-encoding or a NUL byte" },
+	{ "product_id=1&sort=newest&sort=helpful", "sort",
+	    "must be given only once" },
+};
+
+/* Each bad GET /reviews value is a 400 that names its own field. */
+START_TEST(args_bad)
+{
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL);
+	const struct bad_row	*r;
+	const char		*field, *complaint;
+	size_t			 i;
+
+	row_reset();
+	for (i = 0; i < NROWS(bad_rows); i++) {
+		r = &bad_rows[i];
+		memset(&ctx, 0, sizeof(ctx));
+		field = complaint = NULL;
+		if (router_args(route, NULL, r->qs, &ctx, &field,
+		    &complaint) == 0) {
+			row_fail("\"%s\": accepted", r->qs ? r->qs : "(null)");
+			continue;
+		}
+		if (field == NULL || strcmp(field, r->field) != 0)
+			row_fail("\"%s\": field %s, want %s",
+			    r->qs ? r->qs : "(null)",
+			    field ? field : "(null)", r->field);
+		else if (complaint == NULL)
+			row_fail("\"%s\": no complaint",
+			    r->qs ? r->qs : "(null)");
+		else if (r->complaint != NULL &&
+		    strcmp(complaint, r->complaint) != 0)
+			row_fail("\"%s\": complaint \"%s\", want \"%s\"",
+			    r->qs ? r->qs : "(null)", complaint, r->complaint);
+	}
+	ROWS_DONE();
+}
+END_TEST
+
+/* A value too long for the context's buffer is a 400 on that field. */
+START_TEST(args_too_long)
+{
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL);
+	const char		*field = NULL, *complaint = NULL;
+	static char		 qs[ROUTE_QUERY_MAX * 2 + 64];
+
+	strcpy(qs, "product_id=1&sort=");
+	memset(qs + strlen(qs), 'a', ROUTE_QUERY_MAX + 10);
+	ck_assert_int_eq(router_args(route, NULL, qs, &ctx, &field,
+	    &complaint), -1);
+	ck_assert_str_eq(field, "sort");
+	ck_assert_str_eq(complaint, "is too long");
+}
+END_TEST
+
+/* GET /reviews/meta knows only product_id: page and sort are ignored. */
+START_TEST(args_meta)
+{
+	const struct route	*route = route_of(HTTP_GET, "/reviews/meta",
+				    NULL);
+	const char		*field = NULL, *complaint = NULL;
+
+	memset(&ctx, 0, sizeof(ctx));
+	ck_assert_int_eq(router_args(route, NULL, "product_id=9&page=0&sort=x",
+	    &ctx, &field, &complaint), 0);
+	ck_assert_int_eq(ctx.num[0], 9);
+	ck_assert_int_eq(router_args(route, NULL, "page=1", &ctx, &field,
+	    &complaint), -1);
+	ck_assert_str_eq(field, "product_id");
+	ck_assert_str_eq(complaint, "is required");
+	ck_assert_int_eq(router_args(route, NULL,
+	    "product_id=9&product_id=9", &ctx, &field, &complaint), -1);
+	ck_assert_str_eq(field, "product_id");
+	ck_assert_str_eq(complaint, "must be given only once");
+}
+END_TEST
+
+/* The review_id segment: one row per path. */
+struct id_row {
+	const char	*path;
+	int		 good;
+	int64_t		 id;
+};
+
+static const struct id_row id_rows[] = {
+	{ "/reviews/12/helpful", 1, 12 },
+	{ "/reviews/12/report", 1, 12 },
+	{ "/reviews/12/report/", 1, 12 },
+	{ "/reviews/1/helpful", 1, 1 },
+	{ "/reviews/2147483647/helpful", 1, 2147483647 },
+	{ "/reviews/abc/helpful", 0, 0 },
+	{ "/reviews/meta/helpful", 0, 0 },
+	{ "/reviews/0/helpful", 0, 0 },
+	{ "/reviews/-1/report", 0, 0 },
+	{ "/reviews/+1/report", 0, 0 },
+	{ "/reviews/1.0/report", 0, 0 },
+	{ "/reviews/1e3/report", 0, 0 },
+	{ "/reviews/0x10/report", 0, 0 },
+	{ "/reviews/12abc/report", 0, 0 },
+	{ "/reviews/ 12/report", 0, 0 },
+	{ "/reviews/2147483648/helpful", 0, 0 },
+	{ "/reviews/99999999999/helpful", 0, 0 },
+	{ "/reviews/999999999999999/helpful", 0, 0 },
+	{ "/reviews/9999999999999999/helpful", 0, 0 },
+	{ "/reviews/99999999999999999999999999999999/report", 0, 0 },
+};
+
+/* review_id must be a positive integer; a bad one names "review_id". */
+START_TEST(args_review_id)
+{
+	const struct id_row	*r;
+	const struct route	*route;
+	const char		*seg, *field, *complaint;
+	size_t			 i;
 	int			 rc;
 
-	rc = args(m, r->path, r->query, &field, &complaint);
-	if (r->field == NULL) {
-		ck_assert_msg(rc == 0, "%s?%s: %s %s", r->path, r->query, field,
-		    complaint);
-		return;
+	row_reset();
+	for (i = 0; i < NROWS(id_rows); i++) {
+		r = &id_rows[i];
+		route = route_of(HTTP_PUT, r->path, &seg);
+		memset(&ctx, 0, sizeof(ctx));
+		field = complaint = NULL;
+		rc = router_args(route, seg, "", &ctx, &field, &complaint);
+		if (r->good && rc != 0)
+			row_fail("%s: rejected: %s %s", r->path,
+			    field ? field : "(null)",
+			    complaint ? complaint : "(null)");
+		else if (r->good && ctx.id != r->id)
+			row_fail("%s: id %lld, want %lld", r->path,
+			    (long long)ctx.id, (long long)r->id);
+		else if (!r->good && rc == 0)
+			row_fail("%s: accepted as %lld", r->path,
+			    (long long)ctx.id);
+		else if (!r->good && (field == NULL ||
+		    strcmp(field, "review_id") != 0 || complaint == NULL))
+			row_fail("%s: field %s, want review_id", r->path,
+			    field ? field : "(null)");
 	}
-	ck_assert_int_eq(rc, -1);
-	ck_assert_str_eq(field, r->field);
-	ck_assert_msg(strstr(complaint, r->complaint) != NULL, "%s", complaint);
+	ROWS_DONE();
 }
 END_TEST
 
-/* The path's review id lands in ctx.id. */
-START_TEST(test_router_review_id)
+/* PUT routes take no query parameters: any query string is ignored. */
+START_TEST(args_put_query_ignored)
 {
-	const char	*field, *complaint;
+	const struct route	*route;
+	const char		*seg, *field = NULL, *complaint = NULL;
 
-	ck_assert_int_eq(args(HTTP_PUT, "/reviews/2147483647/report", "",
+	route = route_of(HTTP_PUT, "/reviews/7/helpful", &seg);
+	memset(&ctx, 0, sizeof(ctx));
+	ck_assert_int_eq(router_args(route, seg, "product_id=x&x=%zz", &ctx,
 	    &field, &complaint), 0);
-	ck_assert_int_eq(ctx.id, 2147483647);
+	ck_assert_int_eq(ctx.id, 7);
+	ck_assert_int_eq(router_args(route, seg, NULL, &ctx, &field,
+	    &complaint), 0);
 }
 END_TEST
 
@@ -172,14 +518,21 @@ static Suite *
 router_suite(void)
 {
 	Suite	*s = suite_create("router");
-	TCase	*tc = tcase_create("table");
+	TCase	*tc;
 
-	tcase_add_loop_test(tc, test_router_match, 0,
-	    (int)(sizeof(match_rows) / sizeof(match_rows[0])));
-	tcase_add_test(tc, test_router_list_defaults);
-	tcase_add_loop_test(tc, test_router_args, 0,
-	    (int)(sizeof(arg_rows) / sizeof(arg_rows[0])));
-	tcase_add_test(tc, test_router_review_id);
+	tc = tcase_create("match");
+	tcase_add_test(tc, match_table);
+	tcase_add_test(tc, match_params);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("args");
+	tcase_add_test(tc, args_defaults);
+	tcase_add_test(tc, args_good);
+	tcase_add_test(tc, args_bad);
+	tcase_add_test(tc, args_too_long);
+	tcase_add_test(tc, args_meta);
+	tcase_add_test(tc, args_review_id);
+	tcase_add_test(tc, args_put_query_ignored);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -187,9 +540,10 @@ router_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(router_suite());
+	SRunner	*sr;
 	int	 failed;
 
+	sr = srunner_create(router_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

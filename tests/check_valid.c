@@ -1,7 +1,11 @@
 /*
- * Validators: tables of good and bad inputs for every rule (kcgi style).
+ * Validators (valid.c): tables of good and bad inputs for every rule, kcgi
+ * style.  Each test walks one table and reports every row that disagrees
+ * with API.md, not just the first.
  */
 #include <check.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,71 +13,271 @@
 
 #include "valid.h"
 
-struct row {
-	enum valid_rule	 rule;
+/* Rows that disagreed in the running test, for its failure message. */
+static char	 failbuf[1536];
+static int	 nfail;
+
+static void	 row_fail(const char *, ...)
+		    __attribute__((format(printf, 1, 2)));
+
+static void
+row_reset(void)
+{
+	failbuf[0] = '\0';
+	nfail = 0;
+}
+
+/* Note one bad row: on stderr, and (while it fits) in the message. */
+static void
+row_fail(const char *fmt, ...)
+{
+	char	 line[512];
+	size_t	 used = strlen(failbuf);
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "  bad row: %s\n", line);
+	if (used + strlen(line) + 3 < sizeof(failbuf))
+		snprintf(failbuf + used, sizeof(failbuf) - used, "%s%s",
+		    nfail ? "; " : "", line);
+	nfail++;
+}
+
+#define ROWS_DONE() \
+	ck_assert_msg(nfail == 0, "%d row(s) wrong: %s", nfail, failbuf)
+
+/* A printable, C-escaped copy of s (one of four rotating buffers). */
+static const char *
+show(const char *s)
+{
+	static char	 bufs[4][160];
+	static int	 which;
+	char		*b = bufs[which++ % 4];
+	size_t		 o = 0;
+
+	for (; *s != '\0' && o + 6 < sizeof(bufs[0]); s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c < 0x7f && c != '\\' && c != '"')
+			b[o++] = (char)c;
+		else
+			o += (size_t)snprintf(b + o, sizeof(bufs[0]) - o,
+			    "\\x%02x", c);
+	}
+	if (*s != '\0' && o + 4 < sizeof(bufs[0])) {
+		memcpy(b + o, "...", 3);
+		o += 3;
+	}
+	b[o] = '\0';
+	return b;
+}
+
+/* n copies of unit, in a buffer the caller frees. */
+static char *
+repeat(const char *unit, size_t n)
+{
+	size_t	 ulen = strlen(unit), i;
+	char	*s;
+
+	s = malloc(ulen * n + 1);
+	ck_assert_ptr_nonnull(s);
+	for (i = 0; i < n; i++)
+		memcpy(s + i * ulen, unit, ulen);
+	s[ulen * n] = '\0';
+	return s;
+}
+
+/* valid_str: one row per input. */
+struct str_row {
 	const char	*in;
 	int		 good;
 	int64_t		 want;
 };
 
-static const struct row str_rows[] = {
-	{ VALID_PRODUCT_ID, "1", 1, 1 },
-	{ VALID_PRODUCT_ID, "2147483647", 1, 2147483647 },
-	{ VALID_PRODUCT_ID, "007", 1, 7 },
-	{ VALID_PRODUCT_ID, "", 0, 0 },
-	{ VALID_PRODUCT_ID, "0", 0, 0 },
-	{ VALID_PRODUCT_ID, "-1", 0, 0 },
-	{ VALID_PRODUCT_ID, "+1", 0, 0 },
-	{ VALID_PRODUCT_ID, " 1", 0, 0 },
-	{ VALID_PRODUCT_ID, "1 ", 0, 0 },
-	{ VALID_PRODUCT_ID, "1.0", 0, 0 },
-	{ VALID_PRODUCT_ID, "1e3", 0, 0 },
-	{ VALID_PRODUCT_ID, "0x10", 0, 0 },
-	{ VALID_PRODUCT_ID, "2147483648", 0, 0 },
-	{ VALID_PRODUCT_ID, "99999999999999999999999", 0, 0 },
-	{ VALID_PRODUCT_ID, "abc", 0, 0 },
-	{ VALID_PRODUCT_ID, "1\n", 0, 0 },
-	{ VALID_REVIEW_ID, "5", 1, 5 },
-	{ VALID_REVIEW_ID, "0", 0, 0 },
-	{ VALID_PAGE, "1", 1, 1 },
-	{ VALID_PAGE, "100000", 1, 100000 },
-	{ VALID_PAGE, "100001", 0, 0 },
-	{ VALID_PAGE, "0", 0, 0 },
-	{ VALID_COUNT, "1000", 1, 1000 },
-	{ VALID_COUNT, "1001", 0, 0 },
-	{ VALID_COUNT, "0", 0, 0 },
-	{ VALID_COUNT, "5", 1, 5 },
-	{ VALID_RATING, "1", 1, 1 },
-	{ VALID_RATING, "5", 1, 5 },
-	{ VALID_RATING, "6", 0, 0 },
-	{ VALID_RATING, "0", 0, 0 },
-	{ VALID_SORT, "newest", 1, SORT_NEWEST },
-	{ VALID_SORT, "helpful", 1, SORT_HELPFUL },
-	{ VALID_SORT, "relevant", 1, SORT_RELEVANT },
-	{ VALID_SORT, "NEWEST", 0, 0 },
-	{ VALID_SORT, "newest ", 0, 0 },
-	{ VALID_SORT, "", 0, 0 },
-	{ VALID_SORT, "new", 0, 0 },
+#define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
+
+static const struct str_row product_rows[] = {
+	{ "1", 1, 1 },
+	{ "2", 1, 2 },
+	{ "2147483647", 1, 2147483647 },
+	{ "007", 1, 7 },
+	{ "", 0, 0 },
+	{ "0", 0, 0 },
+	{ "00", 0, 0 },
+	{ "-1", 0, 0 },
+	{ "+1", 0, 0 },
+	{ " 1", 0, 0 },
+	{ "1 ", 0, 0 },
+	{ "1\n", 0, 0 },
+	{ "1.0", 0, 0 },
+	{ "1e3", 0, 0 },
+	{ "0x10", 0, 0 },
+	{ "2147483648", 0, 0 },
+	{ "4294967297", 0, 0 },
+	{ "99999999999999999999", 0, 0 },
+	{ "abc", 0, 0 },
+	{ "1abc", 0, 0 },
+	{ "\xd9\xa1", 0, 0 },	/* ARABIC-INDIC DIGIT ONE */
 };
 
-/* Every row of the string table: accepted with its value, or refused. */
-START_TEST(test_valid_str)
-{
-	const struct row	*r = &str_rows[_i];
-	const char		*bad;
-	int64_t			 v = -1;
+static const struct str_row review_rows[] = {
+	{ "1", 1, 1 },
+	{ "12", 1, 12 },
+	{ "2147483647", 1, 2147483647 },
+	{ "0", 0, 0 },
+	{ "-1", 0, 0 },
+	{ "abc", 0, 0 },
+	{ "99999999999", 0, 0 },
+	{ "2147483648", 0, 0 },
+	{ "", 0, 0 },
+};
 
-	bad = valid_str(r->rule, r->in, &v);
-	if (r->good) {
-		ck_assert_msg(bad == NULL, "'%s' refused: %s", r->in, bad);
-		ck_assert_int_eq(v, r->want);
-	} else {
-		ck_assert_msg(bad != NULL, "'%s' accepted", r->in);
-		ck_assert_int_eq(v, -1);
+static const struct str_row page_rows[] = {
+	{ "1", 1, 1 },
+	{ "2", 1, 2 },
+	{ "100000", 1, 100000 },
+	{ "0100000", 1, 100000 },
+	{ "100001", 0, 0 },
+	{ "0", 0, 0 },
+	{ "-1", 0, 0 },
+	{ "", 0, 0 },
+	{ "1.5", 0, 0 },
+	{ "one", 0, 0 },
+	{ "99999999999999999999", 0, 0 },
+};
+
+static const struct str_row count_rows[] = {
+	{ "1", 1, 1 },
+	{ "5", 1, 5 },
+	{ "1000", 1, 1000 },
+	{ "1001", 0, 0 },
+	{ "0", 0, 0 },
+	{ "-5", 0, 0 },
+	{ "", 0, 0 },
+	{ "10 ", 0, 0 },
+	{ "1e2", 0, 0 },
+};
+
+static const struct str_row rating_rows[] = {
+	{ "1", 1, 1 },
+	{ "3", 1, 3 },
+	{ "5", 1, 5 },
+	{ "05", 1, 5 },
+	{ "0", 0, 0 },
+	{ "6", 0, 0 },
+	{ "-1", 0, 0 },
+	{ "5.0", 0, 0 },
+	{ "", 0, 0 },
+	{ "x", 0, 0 },
+};
+
+static const struct str_row sort_rows[] = {
+	{ "newest", 1, SORT_NEWEST },
+	{ "helpful", 1, SORT_HELPFUL },
+	{ "relevant", 1, SORT_RELEVANT },
+	{ "NEWEST", 0, 0 },
+	{ "Newest", 0, 0 },
+	{ "newest ", 0, 0 },
+	{ " newest", 0, 0 },
+	{ "", 0, 0 },
+	{ "new", 0, 0 },
+	{ "newestx", 0, 0 },
+	{ "relevance", 0, 0 },
+	{ "0", 0, 0 },
+	{ "1", 0, 0 },
+};
+
+/* Walk a valid_str table; a rejected input leaves *out untouched. */
+static void
+str_rows(enum valid_rule rule, const struct str_row *rows, size_t n)
+{
+	const char	*bad;
+	int64_t		 out;
+	size_t		 i;
+
+	row_reset();
+	for (i = 0; i < n; i++) {
+		out = -42;
+		bad = valid_str(rule, rows[i].in, &out);
+		if (rows[i].good && bad != NULL)
+			row_fail("\"%s\" rejected: %s", show(rows[i].in), bad);
+		else if (rows[i].good && out != rows[i].want)
+			row_fail("\"%s\" gave %lld, want %lld",
+			    show(rows[i].in), (long long)out,
+			    (long long)rows[i].want);
+		else if (!rows[i].good && bad == NULL)
+			row_fail("\"%s\" accepted as %lld",
+			    show(rows[i].in), (long long)out);
+		else if (!rows[i].good && out != -42)
+			row_fail("\"%s\" rejected but wrote %lld",
+			    show(rows[i].in), (long long)out);
 	}
+	ROWS_DONE();
+}
+
+/* product_id: digits only, 1..2147483647, no sign, space or exponent. */
+START_TEST(str_product_id)
+{
+	str_rows(VALID_PRODUCT_ID, product_rows, NROWS(product_rows));
 }
 END_TEST
 
+/* review_id (the path segment): same range as product_id. */
+START_TEST(str_review_id)
+{
+	str_rows(VALID_REVIEW_ID, review_rows, NROWS(review_rows));
+}
+END_TEST
+
+/* page: 1..100000. */
+START_TEST(str_page)
+{
+	str_rows(VALID_PAGE, page_rows, NROWS(page_rows));
+}
+END_TEST
+
+/* count: 1..1000. */
+START_TEST(str_count)
+{
+	str_rows(VALID_COUNT, count_rows, NROWS(count_rows));
+}
+END_TEST
+
+/* rating: 1..5. */
+START_TEST(str_rating)
+{
+	str_rows(VALID_RATING, rating_rows, NROWS(rating_rows));
+}
+END_TEST
+
+/* sort: exactly newest, helpful or relevant (case-sensitive), as an index. */
+START_TEST(str_sort)
+{
+	str_rows(VALID_SORT, sort_rows, NROWS(sort_rows));
+}
+END_TEST
+
+/* A rejection explains itself in words that follow the field's name. */
+START_TEST(str_complaints)
+{
+	int64_t	 out;
+
+	ck_assert_str_eq(valid_str(VALID_RATING, "6", &out),
+	    "must be an integer between 1 and 5");
+	ck_assert_str_eq(valid_str(VALID_PAGE, "0", &out),
+	    "must be an integer between 1 and 100000");
+	ck_assert_str_eq(valid_str(VALID_COUNT, "0", &out),
+	    "must be an integer between 1 and 1000");
+	ck_assert_str_eq(valid_str(VALID_PRODUCT_ID, "x", &out),
+	    "must be an integer between 1 and 2147483647");
+	ck_assert_str_eq(valid_str(VALID_SORT, "x", &out),
+	    "must be one of newest, helpful, relevant");
+}
+END_TEST
+
+/* valid_json_int: one row per JSON text. */
 struct json_row {
 	enum valid_rule	 rule;
 	const char	*json;
@@ -82,185 +286,427 @@ struct json_row {
 };
 
 static const struct json_row json_rows[] = {
+	{ VALID_PRODUCT_ID, "1", 1, 1 },
+	{ VALID_PRODUCT_ID, "1.0", 1, 1 },
+	{ VALID_PRODUCT_ID, "2147483647", 1, 2147483647 },
+	{ VALID_PRODUCT_ID, "\"2\"", 1, 2 },
+	{ VALID_PRODUCT_ID, "\"007\"", 1, 7 },
+	{ VALID_PRODUCT_ID, "2147483648", 0, 0 },
+	{ VALID_PRODUCT_ID, "1.5", 0, 0 },
+	{ VALID_PRODUCT_ID, "-1", 0, 0 },
+	{ VALID_PRODUCT_ID, "0", 0, 0 },
+	{ VALID_PRODUCT_ID, "-0", 0, 0 },
+	{ VALID_PRODUCT_ID, "1e400", 0, 0 },
+	{ VALID_PRODUCT_ID, "-1e400", 0, 0 },
+	{ VALID_PRODUCT_ID, "1e-400", 0, 0 },
+	{ VALID_PRODUCT_ID, "1e19", 0, 0 },
+	{ VALID_PRODUCT_ID, "true", 0, 0 },
+	{ VALID_PRODUCT_ID, "false", 0, 0 },
+	{ VALID_PRODUCT_ID, "null", 0, 0 },
+	{ VALID_PRODUCT_ID, "\"x\"", 0, 0 },
+	{ VALID_PRODUCT_ID, "\"\"", 0, 0 },
+	{ VALID_PRODUCT_ID, "\" 2\"", 0, 0 },
+	{ VALID_PRODUCT_ID, "\"2.0\"", 0, 0 },
+	{ VALID_PRODUCT_ID, "\"-2\"", 0, 0 },
+	{ VALID_PRODUCT_ID, "[1]", 0, 0 },
+	{ VALID_PRODUCT_ID, "{\"a\":1}", 0, 0 },
 	{ VALID_RATING, "1", 1, 1 },
+	{ VALID_RATING, "5", 1, 5 },
 	{ VALID_RATING, "5.0", 1, 5 },
 	{ VALID_RATING, "\"5\"", 1, 5 },
-	{ VALID_RATING, "1.5", 0, 0 },
-	{ VALID_RATING, "-1", 0, 0 },
+	{ VALID_RATING, "4e0", 1, 4 },
+	{ VALID_RATING, "0", 0, 0 },
 	{ VALID_RATING, "6", 0, 0 },
-	{ VALID_RATING, "1e400", 0, 0 },
+	{ VALID_RATING, "1.5", 0, 0 },
+	{ VALID_RATING, "4.999", 0, 0 },
+	{ VALID_RATING, "-1", 0, 0 },
 	{ VALID_RATING, "true", 0, 0 },
 	{ VALID_RATING, "null", 0, 0 },
 	{ VALID_RATING, "\"x\"", 0, 0 },
-	{ VALID_RATING, "\" 5\"", 0, 0 },
+	{ VALID_RATING, "\"6\"", 0, 0 },
+	{ VALID_RATING, "\"5.0\"", 0, 0 },
 	{ VALID_RATING, "[5]", 0, 0 },
-	{ VALID_RATING, "{}", 0, 0 },
-	{ VALID_PRODUCT_ID, "2147483647", 1, 2147483647 },
-	{ VALID_PRODUCT_ID, "2147483648", 0, 0 },
-	{ VALID_PRODUCT_ID, "1e9", 1, 1000000000 },
-	{ VALID_PRODUCT_ID, "\"12\"", 1, 12 },
-	{ VALID_PRODUCT_ID, "0", 0, 0 },
+	{ VALID_RATING, "[]", 0, 0 },
+	{ VALID_COUNT, "1e3", 1, 1000 },
+	{ VALID_COUNT, "1001", 0, 0 },
+	{ VALID_PAGE, "100000", 1, 100000 },
+	{ VALID_PAGE, "100000.5", 0, 0 },
 };
 
-/* JSON integers: integral numbers or digit strings, nothing else. */
-START_TEST(test_valid_json_int)
+/* Integers in a JSON body: integral numbers or digit strings, in range. */
+START_TEST(json_int_rows)
 {
-	const struct json_row	*r = &json_rows[_i];
-	cJSON			*j = cJSON_Parse(r->json);
+	const struct json_row	*r;
 	const char		*bad;
-	int64_t			 v = -1;
+	cJSON			*item;
+	int64_t			 out;
+	size_t			 i;
 
-	ck_assert_ptr_nonnull(j);
-	bad = valid_json_int(r->rule, j, &v);
-	if (r->good) {
-		ck_assert_msg(bad == NULL, "%s refused: %s", r->json, bad);
-		ck_assert_int_eq(v, r->want);
-	} else
-		ck_assert_msg(bad != NULL, "%s accepted", r->json);
-	cJSON_Delete(j);
+	row_reset();
+	for (i = 0; i < NROWS(json_rows); i++) {
+		r = &json_rows[i];
+		if ((item = cJSON_Parse(r->json)) == NULL) {
+			row_fail("%s: cJSON could not parse the row", r->json);
+			continue;
+		}
+		out = -42;
+		bad = valid_json_int(r->rule, item, &out);
+		if (r->good && bad != NULL)
+			row_fail("%s (rule %d) rejected: %s", r->json,
+			    (int)r->rule, bad);
+		else if (r->good && out != r->want)
+			row_fail("%s (rule %d) gave %lld, want %lld", r->json,
+			    (int)r->rule, (long long)out, (long long)r->want);
+		else if (!r->good && bad == NULL)
+			row_fail("%s (rule %d) accepted as %lld", r->json,
+			    (int)r->rule, (long long)out);
+		cJSON_Delete(item);
+	}
+	ROWS_DONE();
 }
 END_TEST
 
+/* A missing item (NULL) is not an integer either. */
+START_TEST(json_int_null_item)
+{
+	int64_t	 out = -42;
+
+	ck_assert_ptr_nonnull(valid_json_int(VALID_RATING, NULL, &out));
+	ck_assert_int_eq(out, -42);
+}
+END_TEST
+
+/* valid_utf8: one row per byte string. */
 struct utf8_row {
 	const char	*in;
 	int		 good;
-	size_t		 chars;
+	size_t		 nchars;
 };
 
 static const struct utf8_row utf8_rows[] = {
 	{ "", 1, 0 },
-	{ "plain", 1, 5 },
-	{ "caf\xc3\xa9", 1, 4 },			/* é: 2 bytes */
-	{ "\xe2\x9c\x93", 1, 1 },			/* ✓: 3 bytes */
-	{ "\xf0\x9f\x98\x80", 1, 1 },			/* emoji: 4 bytes */
-	{ "\xc0\x80", 0, 0 },				/* overlong NUL */
-	{ "\xc1\xbf", 0, 0 },				/* overlong */
-	{ "\xe0\x80\xaf", 0, 0 },			/* overlong / */
-	{ "\xed\xa0\x80", 0, 0 },			/* lone surrogate */
-	{ "\xf4\x90\x80\x80", 0, 0 },			/* past U+10FFFF */
+	{ "abc", 1, 3 },
+	{ "\x01\x7f", 1, 2 },
+	{ "\xc3\xa9", 1, 1 },			/* é */
+	{ "\xc2\x80", 1, 1 },			/* U+0080 */
+	{ "\xdf\xbf", 1, 1 },			/* U+07FF */
+	{ "\xe0\xa0\x80", 1, 1 },		/* U+0800 */
+	{ "\xe2\x82\xac", 1, 1 },		/* € */
+	{ "\xed\x9f\xbf", 1, 1 },		/* U+D7FF */
+	{ "\xee\x80\x80", 1, 1 },		/* U+E000 */
+	{ "\xef\xbf\xbf", 1, 1 },		/* U+FFFF */
+	{ "\xf0\x90\x80\x80", 1, 1 },		/* U+10000 */
+	{ "\xf0\x9f\x98\x80", 1, 1 },		/* 😀 */
+	{ "\xf4\x8f\xbf\xbf", 1, 1 },		/* U+10FFFF */
+	{ "a\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80z", 1, 5 },
+	{ "\xc0\x80", 0, 0 },			/* overlong NUL */
+	{ "\xc1\xbf", 0, 0 },			/* overlong 2-byte */
+	{ "\xe0\x80\x80", 0, 0 },		/* overlong 3-byte */
+	{ "\xe0\x9f\xbf", 0, 0 },
+	{ "\xf0\x80\x80\x80", 0, 0 },		/* overlong 4-byte */
+	{ "\xf0\x8f\xbf\xbf", 0, 0 },
+	{ "\xed\xa0\x80", 0, 0 },		/* lone high surrogate */
+	{ "\xed\xbf\xbf", 0, 0 },		/* lone low surrogate */
+	{ "\xed\xa0\xbd\xed\xb8\x80", 0, 0 },	/* CESU-8 pair */
+	{ "\xf4\x90\x80\x80", 0, 0 },		/* U+110000 */
+	{ "\xf5\x80\x80\x80", 0, 0 },
+	{ "\xf8\x88\x80\x80\x80", 0, 0 },
 	{ "\xff", 0, 0 },
-	{ "a\xc3", 0, 0 },				/* truncated */
-	{ "\xe2\x9c", 0, 0 },				/* truncated */
-	{ "\x80", 0, 0 },				/* stray continuation */
+	{ "\xfe", 0, 0 },
+	{ "a\xffz", 0, 0 },
+	{ "\x80", 0, 0 },			/* lone continuation */
+	{ "\xbf", 0, 0 },
+	{ "\xc3", 0, 0 },			/* truncated */
+	{ "a\xc3", 0, 0 },
+	{ "\xe2\x82", 0, 0 },
+	{ "\xe2\x82z", 0, 0 },
+	{ "\xf0\x9f\x98", 0, 0 },
+	{ "\xf0\x9f", 0, 0 },
+	{ "\xc3\xc3\xa9", 0, 0 },
+	{ "\xc3\xa9\xa9", 0, 0 },		/* extra continuation */
 };
 
-/* UTF-8 strictly checked; characters counted, not bytes. */
-START_TEST(test_valid_utf8)
+/* UTF-8: strict decoding, and every character counts once. */
+START_TEST(utf8_rows_test)
 {
-	const struct utf8_row	*r = &utf8_rows[_i];
-	size_t			 n = 999;
+	const struct utf8_row	*r;
+	size_t			 i, n;
+	int			 ok;
 
-	ck_assert_int_eq(valid_utf8(r->in, &n), r->good);
-	if (r->good)
-		ck_assert_uint_eq(n, r->chars);
+	row_reset();
+	for (i = 0; i < NROWS(utf8_rows); i++) {
+		r = &utf8_rows[i];
+		n = 999;
+		ok = valid_utf8(r->in, &n);
+		if (ok != r->good)
+			row_fail("\"%s\" %s", show(r->in),
+			    ok ? "accepted" : "rejected");
+		else if (ok && n != r->nchars)
+			row_fail("\"%s\" counted %zu characters, want %zu",
+			    show(r->in), n, r->nchars);
+	}
+	ROWS_DONE();
 }
 END_TEST
 
-/* Text bounds count characters: 60 two-byte characters fit in 60. */
-START_TEST(test_valid_text_bounds)
-{
-	char	 buf[512];
-	int	 i;
+/* valid_text: bounds count characters, and bad UTF-8 is its own complaint. */
+struct text_row {
+	const char	*unit;		/* repeated n times */
+	size_t		 n;
+	size_t		 minc, maxc;
+	int		 good;
+	int		 utf8;		/* rejected as bad text, not length */
+};
 
-	for (i = 0; i < 60; i++)
-		memcpy(buf + 2 * i, "\xc3\xa9", 2);
-	buf[120] = '\0';
-	ck_assert_ptr_null(valid_text(buf, 1, 60, "long"));
-	memcpy(buf + 120, "x", 2);
-	ck_assert_str_eq(valid_text(buf, 1, 60, "long"), "long");
-	ck_assert_str_eq(valid_text("", 1, 60, "short"), "short");
-	ck_assert_ptr_null(valid_text("", 0, 60, "short"));
-	ck_assert_ptr_nonnull(valid_text("a\xff", 0, 60, "x"));
-	ck_assert_str_ne(valid_text("a\xff", 0, 60, "x"), "x");
+static const struct text_row text_rows[] = {
+	{ "\xc3\xa9", 60, 0, 60, 1, 0 },	/* 120 bytes, 60 characters */
+	{ "\xc3\xa9", 61, 0, 60, 0, 0 },
+	{ "a", 60, 0, 60, 1, 0 },
+	{ "a", 61, 0, 60, 0, 0 },
+	{ "a", 0, 0, 60, 1, 0 },
+	{ "a", 0, 1, 60, 0, 0 },
+	{ "a", 1, 1, 60, 1, 0 },
+	{ "a", 49, 50, 1000, 0, 0 },
+	{ "a", 50, 50, 1000, 1, 0 },
+	{ "a", 1000, 50, 1000, 1, 0 },
+	{ "a", 1001, 50, 1000, 0, 0 },
+	{ "\xe2\x82\xac", 1000, 50, 1000, 1, 0 },
+	{ "\xf0\x9f\x98\x80", 50, 50, 1000, 1, 0 },	/* 200 bytes */
+	{ "\xf0\x9f\x98\x80", 49, 50, 1000, 0, 0 },
+	{ "\xf0\x9f\x98\x80", 20, 50, 1000, 0, 0 },	/* 80 bytes */
+	{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 20, 1, 60, 1, 0 },
+	{ "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80", 21, 1, 60, 0, 0 },
+	{ "\xc0\x80", 1, 0, 60, 0, 1 },
+	{ "ab\xff", 30, 0, 1000, 0, 1 },
+	{ "\xed\xa0\x80", 1, 0, 60, 0, 1 },
+	{ "\xc3", 1, 0, 60, 0, 1 },
+};
+
+/* Text lengths in characters, not bytes; bad UTF-8 says so. */
+START_TEST(text_rows_test)
+{
+	static const char	 len_bad[] = "length is wrong";
+	const struct text_row	*r;
+	const char		*bad;
+	char			*s;
+	size_t			 i;
+
+	row_reset();
+	for (i = 0; i < NROWS(text_rows); i++) {
+		r = &text_rows[i];
+		s = repeat(r->unit, r->n);
+		bad = valid_text(s, r->minc, r->maxc, len_bad);
+		if (r->good && bad != NULL)
+			row_fail("%zu x \"%s\" in %zu..%zu rejected: %s", r->n,
+			    show(r->unit), r->minc, r->maxc, bad);
+		else if (!r->good && bad == NULL)
+			row_fail("%zu x \"%s\" in %zu..%zu accepted", r->n,
+			    show(r->unit), r->minc, r->maxc);
+		else if (!r->good && r->utf8 && bad == len_bad)
+			row_fail("%zu x \"%s\": bad UTF-8 called a length error",
+			    r->n, show(r->unit));
+		else if (!r->good && !r->utf8 && bad != len_bad)
+			row_fail("%zu x \"%s\": got \"%s\", want the caller's "
+			    "length complaint", r->n, show(r->unit), bad);
+		free(s);
+	}
+	ROWS_DONE();
 }
 END_TEST
 
-struct word_row {
+/* valid_email rows. */
+struct email_row {
 	const char	*in;
 	int		 good;
 };
 
-static const struct word_row email_rows[] = {
+static const struct email_row email_rows[] = {
 	{ "a@b.co", 1 },
 	{ "first.last@gmail.com", 1 },
-	{ "x+tag@sub.example.org", 1 },
+	{ "x+tag@mail.example.org", 1 },
+	{ "\xc3\xa9@b.co", 1 },
 	{ "", 0 },
 	{ "a", 0 },
+	{ "@", 0 },
 	{ "@b.co", 0 },
+	{ "a@", 0 },
 	{ "a@b", 0 },
 	{ "a@@b.co", 0 },
 	{ "a@b@c.co", 0 },
 	{ "a b@c.co", 0 },
+	{ "a@b .co", 0 },
+	{ " a@b.co", 0 },
+	{ "a@b.co ", 0 },
 	{ "a@.co", 0 },
 	{ "a@b.", 0 },
+	{ "a@b.co.", 0 },
 	{ "a\t@b.co", 0 },
+	{ "a@b\t.co", 0 },
+	{ "a@b.c\to", 0 },
 	{ "a@b.co\n", 0 },
-	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com", 0 },	/* 61 */
-	{ "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com", 1 },	/* 60 */
+	{ "a@b.c\x7f", 0 },
+	{ "a\xff@b.co", 0 },
+	{ "a\xc0\x80@b.co", 0 },
 };
 
-/* Emails shaped local@domain.tld, at most 60 characters. */
-START_TEST(test_valid_email)
+/* Emails shaped local@domain.tld with no spaces or control characters. */
+START_TEST(email_rows_test)
 {
-	const struct word_row	*r = &email_rows[_i];
+	const char	*bad;
+	size_t		 i;
 
-	ck_assert_msg((valid_email(r->in) == NULL) == r->good, "'%s'", r->in);
+	row_reset();
+	for (i = 0; i < NROWS(email_rows); i++) {
+		bad = valid_email(email_rows[i].in);
+		if (email_rows[i].good && bad != NULL)
+			row_fail("\"%s\" rejected", show(email_rows[i].in));
+		else if (!email_rows[i].good && bad == NULL)
+			row_fail("\"%s\" accepted", show(email_rows[i].in));
+	}
+	ROWS_DONE();
 }
 END_TEST
 
-static const struct word_row url_rows[] = {
-	{ "http://a.example/1.jpg", 1 },
-	{ "https://images.example/p?q=1&w=2", 1 },
-	{ "ftp://a.example/1.jpg", 0 },
+/* Emails: at most 60 characters (not bytes). */
+START_TEST(email_length)
+{
+	char	*local, buf[512];
+
+	local = repeat("x", 55);	/* 55 + "@b.co" = 60 */
+	snprintf(buf, sizeof(buf), "%s@b.co", local);
+	ck_assert_uint_eq(strlen(buf), 60);
+	ck_assert_ptr_null(valid_email(buf));
+	snprintf(buf, sizeof(buf), "%sx@b.co", local);
+	ck_assert_uint_eq(strlen(buf), 61);
+	ck_assert_ptr_nonnull(valid_email(buf));
+	free(local);
+
+	local = repeat("\xc3\xa9", 55);	/* 60 characters, 115 bytes */
+	snprintf(buf, sizeof(buf), "%s@b.co", local);
+	ck_assert_ptr_null(valid_email(buf));
+	snprintf(buf, sizeof(buf), "%s\xc3\xa9@b.co", local);
+	ck_assert_ptr_nonnull(valid_email(buf));
+	free(local);
+}
+END_TEST
+
+/* valid_url rows. */
+struct url_row {
+	const char	*in;
+	int		 good;
+};
+
+static const struct url_row url_rows[] = {
+	{ "http://a", 1 },
+	{ "http://images.example/r5-1.jpg", 1 },
+	{ "https://images.example/r5-1.jpg", 1 },
+	{ "https://x.example:8443/a/b?c=d&e=f#g", 1 },
+	{ "https://images.example/\xc3\xa9.jpg", 1 },
+	{ "ftp://x", 0 },
+	{ "ftp://images.example/a.jpg", 0 },
 	{ "http://", 0 },
+	{ "https://", 0 },
 	{ "https:///x", 0 },
-	{ "https://a.example/a b.jpg", 0 },
-	{ "/relative.jpg", 0 },
-	{ "HTTP//a.example", 0 },
+	{ "http://?x", 0 },
+	{ "http://#x", 0 },
+	{ "http:/a", 0 },
+	{ "http:a", 0 },
+	{ "//images.example/a.jpg", 0 },
+	{ "/relative/a.jpg", 0 },
+	{ "a.jpg", 0 },
 	{ "", 0 },
+	{ "http://a b", 0 },
+	{ "http://a/b c.jpg", 0 },
+	{ " http://a", 0 },
+	{ "http://a ", 0 },
+	{ "http://a\tb", 0 },
+	{ "http://a\nb", 0 },
+	{ "http://a\x7f", 0 },
+	{ "http://a\xff", 0 },
+	{ "javascript:alert(1)", 0 },
 };
 
-/* Absolute http(s) URLs with a host, no spaces. */
-START_TEST(test_valid_url)
+/* Photo URLs: absolute http(s) with a host, no whitespace. */
+START_TEST(url_rows_test)
 {
-	const struct word_row	*r = &url_rows[_i];
+	const char	*bad;
+	size_t		 i;
 
-	ck_assert_msg((valid_url(r->in) == NULL) == r->good, "'%s'", r->in);
+	row_reset();
+	for (i = 0; i < NROWS(url_rows); i++) {
+		bad = valid_url(url_rows[i].in);
+		if (url_rows[i].good && bad != NULL)
+			row_fail("\"%s\" rejected", show(url_rows[i].in));
+		else if (!url_rows[i].good && bad == NULL)
+			row_fail("\"%s\" accepted", show(url_rows[i].in));
+	}
+	ROWS_DONE();
 }
 END_TEST
 
-/* At most 2048 characters. */
-START_TEST(test_valid_url_length)
+/* URLs: at most 2048 characters, counted as characters. */
+START_TEST(url_length)
 {
-	char	*u = malloc(2050);
+	static const char	 pre[] = "https://images.example/";
+	char			*tail, *s;
+	size_t			 plen = sizeof(pre) - 1;
 
-	memcpy(u, "https://a.example/", 18);
-	memset(u + 18, 'x', 2030);
-	u[2048] = '\0';
-	ck_assert_ptr_null(valid_url(u));
-	u[2048] = 'x';
-	u[2049] = '\0';
-	ck_assert_ptr_nonnull(valid_url(u));
-	free(u);
+	s = malloc(8192);
+	ck_assert_ptr_nonnull(s);
+
+	tail = repeat("a", 2048 - plen);
+	snprintf(s, 8192, "%s%s", pre, tail);
+	ck_assert_uint_eq(strlen(s), 2048);
+	ck_assert_ptr_null(valid_url(s));
+	free(tail);
+
+	tail = repeat("a", 2049 - plen);
+	snprintf(s, 8192, "%s%s", pre, tail);
+	ck_assert_uint_eq(strlen(s), 2049);
+	ck_assert_ptr_nonnull(valid_url(s));
+	free(tail);
+
+	/* 2048 characters but more than 2048 bytes. */
+	tail = repeat("\xc3\xa9", 2048 - plen);
+	snprintf(s, 8192, "%s%s", pre, tail);
+	ck_assert_ptr_null(valid_url(s));
+	free(tail);
+
+	free(s);
 }
 END_TEST
-
-#define LOOP(tc, t, a) \
-	tcase_add_loop_test(tc, t, 0, (int)(sizeof(a) / sizeof((a)[0])))
 
 static Suite *
 valid_suite(void)
 {
 	Suite	*s = suite_create("valid");
-	TCase	*tc = tcase_create("rules");
+	TCase	*tc;
 
-	LOOP(tc, test_valid_str, str_rows);
-	LOOP(tc, test_valid_json_int, json_rows);
-	LOOP(tc, test_valid_utf8, utf8_rows);
-	tcase_add_test(tc, test_valid_text_bounds);
-	LOOP(tc, test_valid_email, email_rows);
-	LOOP(tc, test_valid_url, url_rows);
-	tcase_add_test(tc, test_valid_url_length);
+	tc = tcase_create("valid_str");
+	tcase_add_test(tc, str_product_id);
+	tcase_add_test(tc, str_review_id);
+	tcase_add_test(tc, str_page);
+	tcase_add_test(tc, str_count);
+	tcase_add_test(tc, str_rating);
+	tcase_add_test(tc, str_sort);
+	tcase_add_test(tc, str_complaints);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("valid_json_int");
+	tcase_add_test(tc, json_int_rows);
+	tcase_add_test(tc, json_int_null_item);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("text");
+	tcase_add_test(tc, utf8_rows_test);
+	tcase_add_test(tc, text_rows_test);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("email_url");
+	tcase_add_test(tc, email_rows_test);
+	tcase_add_test(tc, email_length);
+	tcase_add_test(tc, url_rows_test);
+	tcase_add_test(tc, url_length);
 	suite_add_tcase(s, tc);
 	return s;
 }
@@ -268,9 +714,10 @@ valid_suite(void)
 int
 main(void)
 {
-	SRunner	*sr = srunner_create(valid_suite());
+	SRunner	*sr;
 	int	 failed;
 
+	sr = srunner_create(valid_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);
