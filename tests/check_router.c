@@ -11,43 +11,10 @@
 #include <string.h>
 
 #include "router.h"
+#include "rows.h"
 
 #define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* Rows that disagreed in the running test, for its failure message. */
-static char	 failbuf[1536];
-static int	 nfail;
-
-static void	 row_fail(const char *, ...)
-		    __attribute__((format(printf, 1, 2)));
-
-static void
-row_reset(void)
-{
-	failbuf[0] = '\0';
-	nfail = 0;
-}
-
-/* Note one bad row: on stderr, and (while it fits) in the message. */
-static void
-row_fail(const char *fmt, ...)
-{
-	char	 line[512];
-	size_t	 used = strlen(failbuf);
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "  bad row: %s\n", line);
-	if (used + strlen(line) + 3 < sizeof(failbuf))
-		snprintf(failbuf + used, sizeof(failbuf) - used, "%s%s",
-		    nfail ? "; " : "", line);
-	nfail++;
-}
-
-#define ROWS_DONE() \
-	ck_assert_msg(nfail == 0, "%d row(s) wrong: %s", nfail, failbuf)
 
 static const char *
 method_name(enum http_method m)

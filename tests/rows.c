@@ -1,0 +1,35 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "rows.h"
+
+/* Rows that disagreed in the running test, for its failure message. */
+char	 row_failbuf[1536];
+int	 row_nfail;
+
+/* Start a table: no bad rows yet. */
+void
+row_reset(void)
+{
+	row_failbuf[0] = '\0';
+	row_nfail = 0;
+}
+
+/* Note one bad row: on stderr, and (while it fits) in the message. */
+void
+row_fail(const char *fmt, ...)
+{
+	char	 line[512];
+	size_t	 used = strlen(row_failbuf);
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "  bad row: %s\n", line);
+	if (used + strlen(line) + 3 < sizeof(row_failbuf))
+		snprintf(row_failbuf + used, sizeof(row_failbuf) - used, "%s%s",
+		    row_nfail ? "; " : "", line);
+	row_nfail++;
+}
