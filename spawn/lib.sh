@@ -8,7 +8,7 @@ die() { printf '%s\n' "stack: $*" >&2; exit 1; }
 # Debian packages the stack needs to build, run and test.
 STACK_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
 	spawn-fcgi multiwatch libpq-dev libcjson-dev check nginx postgresql-15
-	postgresql-client-15 curl jq valgrind procps"
+	postgresql-client-15 curl jq valgrind procps clang libclang-rt-14-dev"
 
 # stack_init: where everything lives.  STACK_DIR holds the private cluster,
 # sockets, pid files, logs and rendered configs; the build is shared.
