@@ -166,8 +166,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum http_method methods[] = { HTTP_GET, HTTP_POST,
 	    HTTP_PUT, HTTP_OTHER };
+	static const char	 unset;		/* router_match must reset seg */
 	const struct route	*route = NULL;
-	const char		*seg = (const char *)1, *query = NULL;
+	const char		*seg = &unset, *query = NULL;
 	char			*in, *path, *nul, allow[64], want[64];
 	enum http_method	 method;
 	enum route_match	 m;
