@@ -8,7 +8,8 @@ die() { printf '%s\n' "stack: $*" >&2; exit 1; }
 # Debian packages the stack needs to build, run and test.
 STACK_PACKAGES="build-essential autoconf automake pkg-config libfcgi-dev
 	spawn-fcgi multiwatch libpq-dev libcjson-dev check nginx postgresql-15
-	postgresql-client-15 curl jq valgrind procps clang libclang-rt-14-dev"
+	postgresql-client-15 curl jq valgrind procps clang libclang-rt-14-dev
+	iproute2 wrk"
 
 # stack_init: where everything lives.  STACK_DIR holds the private cluster,
 # sockets, pid files, logs and rendered configs; the build is shared.
@@ -27,7 +28,7 @@ stack_init() {
 	NGINX_WORKERS=${NGINX_WORKERS:-$NCPU}
 	SAMPLE_SCALE=${SAMPLE_SCALE:-0.005}
 	PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
-	BIN=$STACK_DIR/bin/reviews-fcgi	# a copy of the build's, see pool_up
+	BIN=$STACK_DIR/bin/reviews-fcgi	# a copy of the build's, see pool_start
 	GEN=$BUILD_DIR/src/reviews-gen
 	# The database: DATABASE_URL or the libpq environment if the user set
 	# either, else the private cluster.
@@ -44,6 +45,13 @@ stack_init() {
 	else
 		RUN_AS=
 		PG_USER=$(id -un)
+	fi
+	net_init
+	# With app hosts in namespaces, PostgreSQL runs on the database host.
+	if [ "$DB_PRIVATE" = 1 ] && [ "${SERVERS:-$(servers_count)}" -gt 0 ]; then
+		PG_NETNS=$(netns_of db)
+	else
+		PG_NETNS=
 	fi
 }
 
@@ -102,13 +110,26 @@ build() {
 		{ tail -30 "$BUILD_DIR/make.out" >&2; die "build failed: see $BUILD_DIR/make.out"; }
 }
 
-# as_pg CMD...: run a PostgreSQL server command as the cluster's owner.
+# as_pg CMD...: run a PostgreSQL server command as the cluster's owner, on
+# the database host when there is one.
 as_pg() {
-	if [ "$(id -u)" = 0 ]; then
+	if [ -n "$PG_NETNS" ]; then
+		(cd / && ip netns exec "$PG_NETNS" runuser -u "$PG_USER" -- "$@")
+	elif [ "$(id -u)" = 0 ]; then
 		(cd / && runuser -u "$PG_USER" -- "$@")
 	else
 		"$@"
 	fi
+}
+
+# pg_start: start the cluster; on the database host it also listens on the
+# host's address (the app hosts connect over TCP; pg_hba.conf lets the
+# service's role in from that subnet only).
+pg_start() {
+	local opts=
+	[ -n "$PG_NETNS" ] && opts="-c listen_addresses=$DB_IP"
+	as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOG_DIR/postgres.log" -w -t 60 \
+		${opts:+-o "$opts"} start >/dev/null
 }
 
 # psql_db ARGS...: psql on the service's database, stopping at the first error.
@@ -156,9 +177,12 @@ pg_up() {
 		logging_collector = off
 		CONF
 	fi
+	if ! grep -q '^host reviews reviews samenet' "$PG_DATA/pg_hba.conf"; then
+		echo 'host reviews reviews samenet trust	# the app hosts (spawn/netns.sh)' |
+			as_pg tee -a "$PG_DATA/pg_hba.conf" >/dev/null
+	fi
 	if ! pg_running; then
-		as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOG_DIR/postgres.log" -w -t 60 start >/dev/null ||
-			die "PostgreSQL did not start: see $LOG_DIR/postgres.log"
+		pg_start || die "PostgreSQL did not start: see $LOG_DIR/postgres.log"
 	fi
 	local su="host=$RUN_DIR port=$STACK_PGPORT user=postgres"
 	psql -X -q -d "$su dbname=postgres" -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'reviews'" | grep -q 1 ||
@@ -171,7 +195,7 @@ pg_up() {
 # checkpoint, recovery from WAL at start), and start it again.
 pg_crash_restart() {
 	as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -m immediate -w stop >/dev/null
-	as_pg "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOG_DIR/postgres.log" -w -t 60 start >/dev/null
+	pg_start
 }
 
 pg_down() {
@@ -190,13 +214,13 @@ schema() {
 
 # load_data DIR: replace the data set with the four CSV files of DIR
 # (reviews-load: every row checked, rejects reported in $REJECTS, by default
-# DIR/rejects.tsv).  A running pool is restarted: its response cache held
+# DIR/rejects.tsv).  Running pools are restarted: their response caches held
 # answers from the old data set.
 load_data() {
 	local dir=$1
 	DATABASE_URL=$DB_URL "$BUILD_DIR/src/reviews-load" --sql-dir "$ROOT/db" \
 		--rejects "${REJECTS:-$dir/rejects.tsv}" "$dir" || die "load failed"
-	if "$ROOT/spawn/pool" status --pidfile "$RUN_DIR/pool.pid" >/dev/null 2>&1; then
+	if [ -n "$(pool_pids)" ]; then
 		pool_down
 		pool_up
 	fi
@@ -227,15 +251,26 @@ keepalive_for() {
 	echo "$k"
 }
 
-# nginx_render UPSTREAM_TEMPLATE: write the configs into CONF_DIR.
+# nginx_render: the stack's NGINX configs in CONF_DIR, with an upstream of
+# its hosts' current pools.
 nginx_render() {
-	local tmpl=$1 ka cors user_line=
+	local tmpl=upstream-local.conf.in
+	[ "$(servers_count)" -gt 0 ] && tmpl=upstream-lb.conf.in
+	SERVER_LINES=$(nginx_servers) MIN_POOL=$(smallest_pool) nginx_write "$tmpl"
+}
+
+# nginx_write UPSTREAM_TEMPLATE: render every file of nginx/ into CONF_DIR
+# for NGINX_WORKERS workers in front of SERVER_LINES (upstream server
+# lines), the smallest of which has MIN_POOL workers.  A real load balancer
+# is rendered by the same function (spawn/lb).
+nginx_write() {
+	local tmpl=$1 ka cors o f
 	mkdir -p "$CONF_DIR" "$RUN_DIR" "$LOG_DIR"
-	ka=$(keepalive_for "${MIN_POOL:-$WORKERS}")
+	ka=$(keepalive_for "$MIN_POOL")
 	if [ "$ka" -ge 1 ]; then
-		KEEPALIVE_LINE="keepalive $ka;"
+		R_KEEPALIVE_LINE="keepalive $ka;"
 	else
-		KEEPALIVE_LINE="# pool too small for kept-alive connections"
+		R_KEEPALIVE_LINE="# pool too small for kept-alive connections"
 	fi
 	if [ "${CORS_ORIGINS:-*}" = "*" ]; then
 		cors='		default "*";'
@@ -245,8 +280,14 @@ nginx_render() {
 			cors+=$'\n'"		\"$o\" \$http_origin;"
 		done
 	fi
-	[ -n "$RUN_AS" ] && user_line="user $RUN_AS $(id -gn "$RUN_AS");"
-	local f
+	R_NGINX_USER=
+	[ -n "$RUN_AS" ] && R_NGINX_USER="user $RUN_AS $(id -gn "$RUN_AS");"
+	R_ACCESS_LOG="access_log off;"
+	[ -n "${ACCESS_LOG:-}" ] && R_ACCESS_LOG="access_log $ACCESS_LOG upstream buffer=4k flush=100ms;"
+	export R_KEEPALIVE_LINE R_NGINX_USER R_ACCESS_LOG R_CORS_MAP=$cors \
+		R_NGINX_WORKERS=$NGINX_WORKERS R_RUN_DIR=$RUN_DIR R_LOG_DIR=$LOG_DIR \
+		R_CONF_DIR=$CONF_DIR R_LISTEN=${LISTEN:-127.0.0.1:$PORT} R_SERVERS=$SERVER_LINES \
+		R_WRITE_RATE=${WRITE_RATE:-20r/s} R_WRITE_BURST=${WRITE_BURST:-40}
 	for f in nginx.conf server.conf; do
 		render "$ROOT/nginx/$f.in" >"$CONF_DIR/$f"
 	done
@@ -254,24 +295,12 @@ nginx_render() {
 	for f in fastcgi.conf errors.conf error-pages.conf headers.conf; do
 		render "$ROOT/nginx/$f" >"$CONF_DIR/$f"
 	done
-	# The map's entries span lines: substitute them last.
-	CORS_MAP=$cors perl -0pi -e 's/\@CORS_MAP\@/$ENV{CORS_MAP}/' "$CONF_DIR/nginx.conf"
-	sed -i "s|@NGINX_USER@|$user_line|" "$CONF_DIR/nginx.conf"
 }
 
-# render FILE: fill the @NAME@ placeholders every template shares.
+# render FILE: fill each @NAME@ placeholder with $R_NAME; one that has no
+# value is an error, never left in a config.
 render() {
-	sed -e "s|@NGINX_WORKERS@|$NGINX_WORKERS|g" \
-	    -e "s|@RUN_DIR@|$RUN_DIR|g" \
-	    -e "s|@LOG_DIR@|$LOG_DIR|g" \
-	    -e "s|@CONF_DIR@|$CONF_DIR|g" \
-	    -e "s|@SOCKET@|$RUN_DIR/reviews.sock|g" \
-	    -e "s|@LISTEN@|127.0.0.1:$PORT|g" \
-	    -e "s|@KEEPALIVE_LINE@|$KEEPALIVE_LINE|g" \
-	    -e "s|@SERVERS@|${SERVERS:-}|g" \
-	    -e "s|@WRITE_RATE@|${WRITE_RATE:-20r/s}|g" \
-	    -e "s|@WRITE_BURST@|${WRITE_BURST:-40}|g" \
-	    "$1"
+	perl -pe 's/\@([A-Z_]+)\@/exists $ENV{"R_$1"} ? $ENV{"R_$1"} : die "$ARGV: no value for \@$1\@\n"/ge' "$1"
 }
 
 nginx_pid() {
@@ -296,6 +325,19 @@ nginx_up() {
 	fi
 }
 
+# nginx_settle: after a reload, wait (up to 30 s) until the old workers have
+# finished their requests and exited; their kept-alive upstream connections
+# close with them.
+nginx_settle() {
+	local pid i
+	pid=$(nginx_pid) || return 0
+	for i in $(seq 1 300); do
+		pgrep -P "$pid" -f 'shutting down' >/dev/null || return 0
+		sleep 0.1
+	done
+	say "old NGINX workers still finishing requests after 30 s"
+}
+
 nginx_down() {
 	local pid i
 	pid=$(nginx_pid) || return 0
@@ -307,34 +349,6 @@ nginx_down() {
 	kill -TERM "$pid" 2>/dev/null || true
 }
 
-# pool_up: the local pool of WORKERS workers on a Unix socket.  Workers run
-# a copy of the binary in STACK_DIR: reachable by $RUN_AS, and a rebuild
-# never changes the program under a running pool.
-pool_up() {
-	local cache
-	# The pool's response cache lives in /dev/shm, named after the stack.
-	cache=/dev/shm/reviews-$(printf '%s' "$RUN_DIR" | md5sum | cut -c1-8).cache
-	mkdir -p "$RUN_DIR" "$LOG_DIR" "$STACK_DIR/bin"
-	if ! "$ROOT/spawn/pool" status --pidfile "$RUN_DIR/pool.pid" >/dev/null; then
-		# A new pool: the current binary, an empty cache.
-		install -m 0755 "$BUILD_DIR/src/reviews-fcgi" "$BIN"
-		rm -f "$cache"
-	fi
-	if [ -n "$RUN_AS" ] && ! runuser -u "$RUN_AS" -- test -x "$BIN"; then
-		die "$BIN is not reachable by user $RUN_AS: set STACK_DIR to a directory every user can traverse"
-	fi
-	DATABASE_URL=$DB_URL REVIEWS_CACHE=$cache REVIEWS_CACHE_MB=${CACHE_MB:-256} \
-	REVIEWS_CACHE_TTL_MS=${CACHE_TTL_MS:-1000} \
-	"$ROOT/spawn/pool" start --pidfile "$RUN_DIR/pool.pid" \
-		--bin "$BIN" --socket "$RUN_DIR/reviews.sock" --workers "$WORKERS" \
-		${RUN_AS:+--user "$RUN_AS"} --log "$LOG_DIR/workers.log" \
-		${WORKER_WRAPPER:+--wrapper "$WORKER_WRAPPER"}
-}
-
-pool_down() {
-	"$ROOT/spawn/pool" stop --pidfile "$RUN_DIR/pool.pid"
-}
-
 # wait_healthy SECONDS: until /healthz answers 200 through NGINX.
 wait_healthy() {
 	local i
@@ -344,3 +358,6 @@ wait_healthy() {
 	done
 	return 1
 }
+
+. "$(dirname "${BASH_SOURCE[0]}")/netns.sh"
+. "$(dirname "${BASH_SOURCE[0]}")/hosts.sh"
