@@ -255,17 +255,19 @@ keepalive_for() {
 # its hosts' current pools.
 nginx_render() {
 	local tmpl=upstream-local.conf.in
+	mkdir -p "$CONF_DIR" "$RUN_DIR" "$LOG_DIR"
 	[ "$(servers_count)" -gt 0 ] && tmpl=upstream-lb.conf.in
 	SERVER_LINES=$(nginx_servers) MIN_POOL=$(smallest_pool) nginx_write "$tmpl"
 }
 
-# nginx_write UPSTREAM_TEMPLATE: render every file of nginx/ into CONF_DIR
-# for NGINX_WORKERS workers in front of SERVER_LINES (upstream server
-# lines), the smallest of which has MIN_POOL workers.  A real load balancer
-# is rendered by the same function (spawn/lb).
+# nginx_write UPSTREAM_TEMPLATE: render every file of nginx/ into OUT_DIR
+# (default CONF_DIR, where NGINX reads them) for NGINX_WORKERS workers in
+# front of SERVER_LINES (upstream server lines), the smallest of which has
+# MIN_POOL workers.  A real load balancer is rendered by the same function
+# (spawn/lb).
 nginx_write() {
-	local tmpl=$1 ka cors o f
-	mkdir -p "$CONF_DIR" "$RUN_DIR" "$LOG_DIR"
+	local tmpl=$1 out=${OUT_DIR:-$CONF_DIR} ka cors o f
+	mkdir -p "$out"
 	ka=$(keepalive_for "$MIN_POOL")
 	if [ "$ka" -ge 1 ]; then
 		R_KEEPALIVE_LINE="keepalive $ka;"
@@ -289,11 +291,11 @@ nginx_write() {
 		R_CONF_DIR=$CONF_DIR R_LISTEN=${LISTEN:-127.0.0.1:$PORT} R_SERVERS=$SERVER_LINES \
 		R_WRITE_RATE=${WRITE_RATE:-20r/s} R_WRITE_BURST=${WRITE_BURST:-40}
 	for f in nginx.conf server.conf; do
-		render "$ROOT/nginx/$f.in" >"$CONF_DIR/$f"
+		render "$ROOT/nginx/$f.in" >"$out/$f"
 	done
-	render "$ROOT/nginx/$tmpl" >"$CONF_DIR/upstream.conf"
+	render "$ROOT/nginx/$tmpl" >"$out/upstream.conf"
 	for f in fastcgi.conf errors.conf error-pages.conf headers.conf; do
-		render "$ROOT/nginx/$f" >"$CONF_DIR/$f"
+		render "$ROOT/nginx/$f" >"$out/$f"
 	done
 }
 
