@@ -42,8 +42,13 @@ main_env_long(const char *name, long fallback)
 }
 
 /*
- * SIGTERM/SIGINT: finish the request in hand, then leave the accept loop.
- * libfcgi's accept gives up on EINTR once shutdown is pending.
+ * SIGTERM/SIGINT/SIGQUIT: finish the request in hand, then leave the
+ * accept loop.  libfcgi's accept gives up on EINTR once shutdown is
+ * pending.  SIGQUIT too: Debian 12's multiwatch 1.0.0 sends, for `-s
+ * NAME`, the signal numbered by NAME's place in its table, so `-s TERM`
+ * sends SIGQUIT (seen with strace); QUIT is NGINX's graceful stop as well.
+ * Without it a stopped pool's workers died by the signal, skipping the
+ * exit path (and LeakSanitizer's check at exit).
  */
 static void
 main_on_signal(int sig)
@@ -64,6 +69,7 @@ main_signals(void)
 	sa.sa_handler = main_on_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
