@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# tests/faults-load.sh: faults under read load, with numbers.  wrk (2
+# threads, FAULT_CONNS=8 connections, tests/faults-load.lua: every request
+# a read that reaches the database) runs for a few seconds while
+#
+#   reload   NGINX is reloaded three times: no request fails
+#   kill     a worker is SIGKILLed, twice: multiwatch replaces it, NGINX
+#            retries on another worker the reads it had in hand (reads
+#            only: fastcgi_next_upstream), no request fails.  NGINX passes
+#            a read on only to another server of its upstream (or after a
+#            kept-alive connection failed): an upstream of one server
+#            loses the read a killed worker held on a new connection (502)
+#   restart  PostgreSQL is stopped and started again: reads get 503 while
+#            it is down, all of them 200 again within 2 s after it is back,
+#            and no worker was restarted
+#
+# Each phase prints a numbers line "faults-load PHASE: ...".  Needs
+# BASE_URL, DATABASE_URL, POOL_PIDFILE, WORKERS and the commands
+# NGINX_RELOAD, PG_STOP and PG_START; NGINX_LOG (NGINX's error log) is
+# optional; FAULT_PHASES picks phases (default "reload kill restart").
+# Ends with "faults-load: N passed, N failed".
+set -uo pipefail
+. "$(dirname "$0")/lib.sh"
+: "${POOL_PIDFILE:?}" "${WORKERS:?}" "${NGINX_RELOAD:?}" "${PG_STOP:?}" "${PG_START:?}"
+LUA=$(cd "$(dirname "$0")" && pwd)/faults-load.lua
+CONNS=${FAULT_CONNS:-8}
+PHASES=${FAULT_PHASES:-reload kill restart}
+
+# The pool's workers (children of its multiwatch), never another stack's.
+workers() { pgrep -P "$(cat "$POOL_PIDFILE")" | sort -n | tr '\n' ' '; }
+nworkers() { pgrep -P "$(cat "$POOL_PIDFILE")" | wc -l; }
+now_ms() { date +%s%3N; }
+
+# wrk_start NAME SECONDS [VAR=VALUE...]: wrk in the background (pid in
+# WRK), its output in $TMP/NAME.wrk.  Every phase asks for product ids of
+# its own, so no answer comes from the response cache.
+base=1700000000
+wrk_start() {
+	local name=$1 secs=$2
+	shift 2
+	base=$((base + 20000000))
+	env FAULT_BASE=$base "$@" wrk -t2 -c"$CONNS" -d"${secs}s" --timeout 10s \
+		-s "$LUA" "$BASE" >"$TMP/$name.wrk" 2>&1 &
+	WRK=$!
+}
+
+# wrk_result NAME: wait for wrk, then set from its output REQ, OK, S503,
+# OTHER, SOCK, SENT, FAILED, FIRST_BAD, LAST_BAD and LAST_OK (ms since
+# the epoch), and STATUSES (", statuses CODE:N,..." of the non-2xx, or
+# empty).  The script's counts, cross-checked with wrk's own summary
+# lines ("Non-2xx or 3xx responses: N", "Socket errors: connect N, read N,
+# write N, timeout N"): the larger count wins.
+wrk_result() {
+	local out=$TMP/$1.wrk line non2xx wsock
+	wait "$WRK"
+	line=$(sed -nE 's/^FAULTLOAD (.*)$/\1/p' "$out" | tail -1)
+	if [ -z "$line" ]; then
+		bad "$1: wrk gave no result: $(tail -5 "$out" | tr '\n' ' ')"
+		REQ=0 OK=0 S503=0 OTHER=0 SOCK=0 SENT=0 FAILED=1 FIRST_BAD=0 LAST_BAD=0 LAST_OK=0
+		STATUSES=
+		return 1
+	fi
+	kv() { sed -nE "s/.*(^| )$1=([0-9]+).*/\\2/p" <<<"$line"; }
+	REQ=$(kv requests) OK=$(kv s2xx) S503=$(kv s503) OTHER=$(kv sother)
+	SOCK=$(kv sock_errors) FIRST_BAD=$(kv first_bad_ms) LAST_BAD=$(kv last_bad_ms)
+	LAST_OK=$(kv last_ok_ms)
+	STATUSES=$(sed -nE 's/.* statuses=([0-9:,]*)$/\1/p' <<<"$line")
+	STATUSES=${STATUSES:+, statuses $STATUSES}
+	non2xx=$(sed -nE 's/^ *Non-2xx or 3xx responses: *([0-9]+).*/\1/p' "$out" | tail -1)
+	wsock=$(sed -nE 's/^ *Socket errors: *connect ([0-9]+), read ([0-9]+), write ([0-9]+), timeout ([0-9]+).*/\1 \2 \3 \4/p' "$out" |
+		tail -1 | awk '{print $1 + $2 + $3 + $4}')
+	[ "${wsock:-0}" -gt "$SOCK" ] && SOCK=$wsock
+	[ "${non2xx:-0}" -gt $((S503 + OTHER)) ] && OTHER=$((non2xx - S503))
+	SENT=$((REQ + SOCK))
+	FAILED=$((S503 + OTHER + SOCK))
+}
+
+# NGINX's error-log lines about its upstream since mark_log (how many
+# reads NGINX had to take elsewhere), when NGINX_LOG is given.
+mark_log() { LOG_MARK=$( [ -n "${NGINX_LOG:-}" ] && wc -l <"$NGINX_LOG" || echo 0); }
+upstream_errors() {
+	[ -n "${NGINX_LOG:-}" ] || { echo "?"; return; }
+	tail -n +"$((LOG_MARK + 1))" "$NGINX_LOG" | grep -c 'upstream' || true
+}
+
+command -v wrk >/dev/null || bad "wrk is not installed (apt-get install -y wrk): no load to run"
+req GET /healthz
+expect "healthz before" 200 '{"status":"ok"}'
+[ "$(nworkers)" = "$WORKERS" ] && ok "the pool runs $WORKERS workers" ||
+	bad "the pool runs $(nworkers) workers, want $WORKERS"
+
+# 1. NGINX reloaded under load.  wrk opens a connection per request here:
+# a reload closes the old NGINX workers' idle kept-alive client
+# connections, and a request racing that close fails on the client's side
+# (the keep-alive race every HTTP client retries: RFC 9112, 9.3.1).  The
+# same with kept-alive connections is measured too, for the record.
+reload_run() {	# reload_run NAME [VAR=VALUE...]: 6 s of load, 3 reloads
+	local name=$1 i
+	shift
+	wrk_start "$name" 6 "$@"
+	RELOADS=0
+	for i in 1 2 3; do
+		sleep 1.2
+		$NGINX_RELOAD 2>/dev/null && RELOADS=$((RELOADS + 1))
+	done
+	wrk_result "$name"
+}
+phase_reload() {
+	reload_run reload FAULT_CLOSE=1
+	echo "faults-load reload: $SENT requests sent, $FAILED failed ($S503 + $OTHER non-2xx, $SOCK socket errors), $RELOADS NGINX reloads, a new connection per request$STATUSES"
+	[ "$RELOADS" = 3 ] && ok "NGINX reloaded 3 times under load" || bad "only $RELOADS of 3 reloads worked"
+	[ "$REQ" -gt 0 ] && [ "$FAILED" = 0 ] &&
+		ok "reload under load: all $REQ requests 200, no socket errors" ||
+		bad "reload under load: $FAILED of $SENT requests failed ($S503 + $OTHER non-2xx, $SOCK socket errors)"
+	reload_run reload-keepalive
+	echo "faults-load reload, kept-alive connections: $SENT requests sent, $((S503 + OTHER)) non-2xx, $SOCK socket errors (not checked: requests that met a kept-alive connection an old NGINX worker closed)$STATUSES"
+	[ "$REQ" -gt 0 ] && [ $((S503 + OTHER)) = 0 ] &&
+		ok "reload with kept-alive connections: all $REQ answers 200" ||
+		bad "reload with kept-alive connections: $((S503 + OTHER)) non-2xx answers"
+}
+
+# 2. A worker SIGKILLed under load, twice.  Replacement: the new worker's
+# pid is there (ms after the kill), and its database connection is (its
+# statements are prepared: it serves).
+phase_kill() {
+	local before after round victim t0 t0s pid_ms conn_ms kills=0 replaced=0 times=""
+	before=$(workers)
+	mark_log
+	wrk_start kill 8
+	for round in 1 2; do
+		sleep 1.5
+		victim=$(pgrep -P "$(cat "$POOL_PIDFILE")" | shuf -n 1)
+		[ -n "$victim" ] || continue
+		t0=$(now_ms)
+		t0s=$(date -u -d "@$((t0 / 1000)).$(printf '%03d' $((t0 % 1000)))" '+%Y-%m-%d %H:%M:%S.%3N+00')
+		kill -KILL "$victim" || continue
+		kills=$((kills + 1))
+		pid_ms= conn_ms=
+		for _ in $(seq 1 300); do
+			if [ -z "$pid_ms" ] && ! workers | grep -qw "$victim" &&
+			   [ "$(nworkers)" = "$WORKERS" ]; then
+				pid_ms=$(($(now_ms) - t0))
+			fi
+			if [ -n "$pid_ms" ] && [ "$(sql "SELECT count(*) FROM pg_stat_activity
+			    WHERE application_name = 'reviews-fcgi' AND backend_start > '$t0s'")" -ge 1 ]; then
+				conn_ms=$(($(now_ms) - t0))
+				break
+			fi
+			sleep 0.05
+		done
+		[ -n "$conn_ms" ] && replaced=$((replaced + 1))
+		times+="${times:+; }pid $victim: new worker after ${pid_ms:-?} ms, connected after ${conn_ms:-?} ms"
+	done
+	wrk_result kill
+	after=$(workers)
+	echo "faults-load kill: $SENT requests sent, $FAILED failed ($S503 + $OTHER non-2xx, $SOCK socket errors), $kills workers SIGKILLed ($times), $(upstream_errors) upstream errors in NGINX's log$STATUSES"
+	[ "$kills" = 2 ] && [ "$replaced" = 2 ] && ok "2 workers SIGKILLed, both replaced and connected" ||
+		bad "$kills workers killed, $replaced replaced within 15 s ($times)"
+	[ "$(nworkers)" = "$WORKERS" ] && [ "$after" != "$before" ] &&
+		ok "the pool has $WORKERS workers again, new pids ($before-> $after)" ||
+		bad "the pool: $before-> $after, want $WORKERS workers with new pids"
+	[ "$REQ" -gt 0 ] && [ "$FAILED" = 0 ] &&
+		ok "SIGKILL under load: all $REQ reads 200 (NGINX retried what the dead worker held)" ||
+		bad "SIGKILL under load: $FAILED of $SENT reads failed ($S503 + $OTHER non-2xx, $SOCK socket errors$STATUSES): NGINX passes a failed read on only to another server of the upstream, or when the failed connection was a kept-alive one"
+}
+
+# 3. PostgreSQL stopped and started under load.  Recovery: from the first
+# moment the database accepts connections again (pg_isready, polled every
+# 20 ms from when the stop returned) to the last failed read; 0 when the
+# reads were back before the poll saw it.
+phase_restart() {
+	local before t_stop t_back poller recovery
+	before=$(workers)
+	wrk_start restart 9
+	sleep 1.5
+	t_stop=$(now_ms)
+	$PG_STOP
+	(
+		for _ in $(seq 1 1500); do
+			pg_isready -q -d "$DB" 2>/dev/null && break
+			sleep 0.02
+		done
+		now_ms >"$TMP/back"
+	) &
+	poller=$!
+	sleep 1
+	$PG_START
+	wait "$poller"
+	t_back=$(cat "$TMP/back")
+	wrk_result restart
+	recovery=$((LAST_BAD - t_back))
+	[ "$recovery" -lt 0 ] && recovery=0
+	echo "faults-load restart: $SENT requests sent, $S503 answered 503 (the first $((FIRST_BAD - t_stop)) ms after the stop began), $OTHER other non-2xx, $SOCK socket errors; database down $((t_back - t_stop)) ms; every read 200 again $recovery ms after it was back$STATUSES"
+	[ "$S503" -gt 0 ] && [ "$OTHER" = 0 ] && [ "$SOCK" = 0 ] &&
+		ok "database down under load: $S503 reads answered 503 with Retry-After, nothing else failed" ||
+		bad "database down under load: $S503 503s, $OTHER other non-2xx (or 503 without Retry-After), $SOCK socket errors"
+	[ "$S503" -gt 0 ] && [ "$LAST_OK" -gt "$LAST_BAD" ] && [ "$recovery" -le 2000 ] &&
+		ok "database back: every read 200 again within $recovery ms" ||
+		bad "database back: a failure $recovery ms after it was back (want <= 2000; last 200 at $LAST_OK, last failure at $LAST_BAD)"
+	[ "$(workers)" = "$before" ] && ok "no worker was restarted" || bad "workers changed: $before-> $(workers)"
+}
+
+for p in $PHASES; do
+	case $p in
+	reload | kill | restart) "phase_$p" ;;
+	*) bad "no phase $p" ;;
+	esac
+done
+
+echo "faults-load: $pass passed, $fail failed"
+[ $fail -eq 0 ]
