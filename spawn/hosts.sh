@@ -140,12 +140,20 @@ pool_scale() {
 
 # nginx_servers: the upstream's server lines, one per host's current pool.
 # A server that fails is skipped for fail_timeout, then tried again: a host
-# that comes back rejoins by itself.
+# that comes back rejoins by itself.  The single local pool is listed twice
+# and never marked failed: NGINX passes a failed read on only to another
+# server line (a worker SIGKILLed mid-request would otherwise cost that
+# read), and a 503 while the database is away must not take the only pool
+# out ("no live upstreams").
 nginx_servers() {
-	local h
+	local h a
 	for h in $(stack_hosts); do
-		printf '\tserver %s max_fails=1 fail_timeout=%s;\n' \
-			"$(host_addr "$h" "$(host_slot "$h")")" "${FAIL_TIMEOUT:-2s}"
+		a=$(host_addr "$h" "$(host_slot "$h")")
+		if [ "$h" = local ]; then
+			printf '\tserver %s max_fails=0;\n' "$a" "$a"
+		else
+			printf '\tserver %s max_fails=1 fail_timeout=%s;\n' "$a" "${FAIL_TIMEOUT:-2s}"
+		fi
 	done
 }
 
