@@ -60,7 +60,7 @@ pool_start() {
 	cache=/dev/shm/reviews-$(printf '%s' "$RUN_DIR" | md5sum | cut -c1-8)-$host.cache
 	mkdir -p "$RUN_DIR/hosts" "$LOG_DIR" "$STACK_DIR/bin"
 	if [ -z "$(pool_pids)" ]; then
-		install -m 0755 "$BUILD_DIR/src/reviews-fcgi" "$BIN"
+		install -m 0755 "$BUILD_DIR/src/api/reviews-fcgi" "$BIN"
 	fi
 	if ! pool_running "$host" a && ! pool_running "$host" b; then
 		rm -f "$cache"	# a host's first pool starts with an empty cache

@@ -29,7 +29,7 @@ stack_init() {
 	SAMPLE_SCALE=${SAMPLE_SCALE:-0.005}
 	PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 	BIN=$STACK_DIR/bin/reviews-fcgi	# a copy of the build's, see pool_start
-	GEN=$BUILD_DIR/src/reviews-gen
+	GEN=$BUILD_DIR/src/gen/reviews-gen
 	# The database: DATABASE_URL or the libpq environment if the user set
 	# either, else the private cluster.
 	if [ -n "${DATABASE_URL:-}" ] || [ -n "${PGHOST:-}${PGDATABASE:-}${PGSERVICE:-}" ]; then
@@ -222,7 +222,7 @@ schema() {
 # answers from the old data set.
 load_data() {
 	local dir=$1
-	DATABASE_URL=$DB_URL "$BUILD_DIR/src/reviews-load" --sql-dir "$ROOT/db" \
+	DATABASE_URL=$DB_URL "$BUILD_DIR/src/load/reviews-load" --sql-dir "$ROOT/db" \
 		--rejects "${REJECTS:-$dir/rejects.tsv}" "$dir" || die "load failed"
 	if [ -n "$(pool_pids)" ]; then
 		pool_down

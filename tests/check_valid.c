@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "utf8.h"
 #include "valid.h"
 #include "rows.h"
 
@@ -343,7 +344,7 @@ START_TEST(json_int_null_item)
 }
 END_TEST
 
-/* valid_utf8: one row per byte string. */
+/* utf8_check: one row per byte string. */
 struct utf8_row {
 	const char	*in;
 	int		 good;
@@ -404,7 +405,7 @@ START_TEST(utf8_rows_test)
 	for (i = 0; i < NROWS(utf8_rows); i++) {
 		r = &utf8_rows[i];
 		n = 999;
-		ok = valid_utf8(r->in, &n);
+		ok = utf8_check(r->in, &n);
 		if (ok != r->good)
 			row_fail("\"%s\" %s", show(r->in),
 			    ok ? "accepted" : "rejected");

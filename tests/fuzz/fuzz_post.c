@@ -9,7 +9,7 @@
  * not borrowed from valid.c: integers in range, text valid UTF-8 within
  * its character bounds, an email and photo URLs of the right shape, at
  * most 5 photos, characteristic ids distinct.  The same bytes, as a C
- * string, also go straight to valid_utf8, valid_email and valid_url, whose
+ * string, also go straight to utf8_check, valid_email and valid_url, whose
  * answers must equal the reference checks.  Any disagreement, or anything
  * ASan/UBSan/LeakSanitizer sees, aborts.
  *
@@ -23,6 +23,7 @@
 #include <cjson/cJSON.h>
 
 #include "post.h"
+#include "utf8.h"
 #include "valid.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -213,10 +214,10 @@ check_validators(const uint8_t *data, size_t size)
 		abort();
 	memcpy(s, data, len);
 	s[len] = '\0';
-	ok = valid_utf8(s, &n);
+	ok = utf8_check(s, &n);
 	rn = ref_utf8(s);
 	if (ok != (rn >= 0) || (ok && n != (size_t)rn))
-		fail("valid_utf8 differs from the reference", s);
+		fail("utf8_check differs from the reference", s);
 	if ((valid_email(s) == NULL) != ref_email(s))
 		fail("valid_email differs from the reference", s);
 	if ((valid_url(s) == NULL) != ref_url(s))

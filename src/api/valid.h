@@ -36,6 +36,5 @@ const char	*valid_json_int(enum valid_rule, const struct cJSON *, int64_t *);
 const char	*valid_text(const char *, size_t, size_t, const char *);
 const char	*valid_email(const char *);
 const char	*valid_url(const char *);
-int		 valid_utf8(const char *, size_t *);
 
 #endif

@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "clock.h"
+#include "hash.h"
 
 #define CACHE_MAGIC	0x52564331u	/* "RVC1" */
 #define CACHE_GENS	(1u << 20)	/* product generation counters */
@@ -43,16 +45,6 @@ static struct cache_slot	*cache_slots;
 static size_t			 cache_map_len;
 static long			 cache_ttl_ms;
 static struct cache_slot		 cache_copy;
-
-/* Milliseconds of a clock that never goes back, shared by processes. */
-static int64_t
-cache_now_ms(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /*
  * Map the region at path (a file in /dev/shm), creating it with mb
@@ -151,12 +143,9 @@ cache_slot_of(const struct cache_key *key)
 {
 	uint64_t	 h;
 
-	h = (uint64_t)(uint32_t)key->product * 0x9e3779b97f4a7c15ull;
-	h ^= ((uint64_t)key->kind << 56) ^ ((uint64_t)key->sort << 48) ^
-	    ((uint64_t)(uint32_t)key->page << 20) ^ (uint64_t)(uint32_t)key->count;
-	h ^= h >> 31;
-	h *= 0xbf58476d1ce4e5b9ull;
-	h ^= h >> 29;
+	h = hash_mix((uint64_t)(uint32_t)key->product ^
+	    ((uint64_t)key->kind << 56) ^ ((uint64_t)key->sort << 48) ^
+	    ((uint64_t)(uint32_t)key->page << 20) ^ (uint64_t)(uint32_t)key->count);
 	return &cache_slots[h % cache_head->nslots];
 }
 
@@ -186,7 +175,7 @@ cache_get(const struct cache_key *key, size_t *len)
 		return NULL;
 	if (c->len == 0 || memcmp(&c->key, key, sizeof(*key)) != 0 ||
 	    c->gen != cache_generation(key->product) ||
-	    cache_now_ms() - c->stored_ms >= cache_ttl_ms)
+	    clock_ms() - c->stored_ms >= cache_ttl_ms)
 		return NULL;
 	*len = c->len;
 	return c->data;
@@ -212,7 +201,7 @@ cache_put(const struct cache_key *key, uint64_t gen, const char *data,
 		return;
 	s->key = *key;
 	s->gen = gen;
-	s->stored_ms = cache_now_ms();
+	s->stored_ms = clock_ms();
 	s->len = (uint32_t)len;
 	memcpy(s->data, data, len);
 	__atomic_store_n(&s->seq, seq + 2, __ATOMIC_RELEASE);

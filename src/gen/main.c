@@ -26,6 +26,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+#include "hash.h"
+
 /* Row counts of the original data set, scale 1.0. */
 #define GEN_PRODUCTS	1000011.0
 #define GEN_REVIEWED	950072.0
@@ -419,24 +422,12 @@ struct gen_run {
 	int			 fail_errno;
 };
 
-/*
- * The splitmix64/murmur3 finalizer: a bijective 64-bit mix, used both to
- * step the generator and to derive per-row seeds.
- */
-static uint64_t
-gen_mix(uint64_t z)
-{
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-	return z ^ (z >> 31);
-}
-
 /* Seed a generator for row id of a stream, independent of all others. */
 static void
 gen_rng_seed(struct gen_rng *r, uint64_t seed, enum gen_stream stream,
     uint64_t id)
 {
-	r->s = gen_mix(gen_mix(seed + 0xD1B54A32D192ED03ULL * (uint64_t)stream)
+	r->s = hash_mix(hash_mix(seed + 0xD1B54A32D192ED03ULL * (uint64_t)stream)
 	    ^ (id * 0x9E3779B97F4A7C15ULL));
 }
 
@@ -445,7 +436,7 @@ static uint64_t
 gen_next(struct gen_rng *r)
 {
 	r->s += 0x9E3779B97F4A7C15ULL;
-	return gen_mix(r->s);
+	return hash_mix(r->s);
 }
 
 /* A uniform integer in [0, n), by multiply-shift (bias below 2^-32). */
@@ -1482,16 +1473,6 @@ gen_opt(int argc, char *argv[], int *i, const char *name, const char **val)
 	return 1;
 }
 
-/* Seconds since an arbitrary point, for the timing line. */
-static double
-gen_now(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int
 main(int argc, char *argv[])
 {
@@ -1506,7 +1487,7 @@ main(int argc, char *argv[])
 	size_t		 n;
 	int		 i, f, nthr = 0, rc = 1, locks = 0;
 
-	t0 = gen_now();
+	t0 = clock_secs();
 	memset(&plan, 0, sizeof(plan));
 	memset(&run, 0, sizeof(run));
 	for (i = 1; i < argc; i++) {
@@ -1611,7 +1592,7 @@ main(int argc, char *argv[])
 		total += plan.rows[f];
 	}
 	fprintf(stderr, "generated %" PRIu64 " rows in %.1f s\n", total,
-	    gen_now() - t0);
+	    clock_secs() - t0);
 	goto done;
 
 usage:

@@ -36,8 +36,11 @@
 
 #include <libpq-fe.h>
 
+#include "clock.h"
 #include "csv.h"
-#include "valid.h"
+#include "digits.h"
+#include "hash.h"
+#include "utf8.h"
 
 #define LOAD_BUF	(4 << 20)	/* CSV read buffer; longest record */
 #define LOAD_OUT	(1 << 20)	/* COPY data sent per call */
@@ -119,15 +122,6 @@ static FILE		*rejects;
 static pthread_mutex_t	 rejects_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char	*conninfo = "";
 
-/* Wall-clock seconds, for phase timings. */
-static double
-now_s(void)
-{
-	struct timespec	 ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
-}
 
 static void
 die(const char *fmt, ...)
@@ -192,15 +186,6 @@ slurp(const char *dir, const char *name)
 
 /* --- id maps ------------------------------------------------------------ */
 
-static uint64_t
-mix(uint64_t x)
-{
-	x ^= x >> 33;
-	x *= 0xff51afd7ed558ccdull;
-	x ^= x >> 33;
-	return x;
-}
-
 static void
 idmap_init(struct idmap *m)
 {
@@ -218,7 +203,7 @@ idmap_get(const struct idmap *m, int64_t id)
 		return m->dense[id];
 	if (m->hcap == 0)
 		return 0;
-	for (i = mix((uint64_t)id) & (m->hcap - 1); m->hash[i] != 0;
+	for (i = hash_mix((uint64_t)id) & (m->hcap - 1); m->hash[i] != 0;
 	    i = (i + 1) & (m->hcap - 1))
 		if ((int64_t)(m->hash[i] >> 32) == id)
 			return (int32_t)(m->hash[i] & 0xffffffffu);
@@ -257,7 +242,7 @@ idmap_put(struct idmap *m, int64_t id, int32_t v)
 	}
 	if (m->hlen * 2 >= m->hcap)
 		idmap_grow(m);
-	for (i = mix((uint64_t)id) & (m->hcap - 1); m->hash[i] != 0;
+	for (i = hash_mix((uint64_t)id) & (m->hcap - 1); m->hash[i] != 0;
 	    i = (i + 1) & (m->hcap - 1))
 		;
 	m->hash[i] = (uint64_t)id << 32 | (uint32_t)v;
@@ -284,7 +269,7 @@ pairset_add(struct pairset *s, int64_t review, int64_t chr)
 				    (int64_t)(old[i] & 0xffffffffu));
 		free(old);
 	}
-	for (i = mix(key) & (s->cap - 1); s->slot[i] != 0; i = (i + 1) & (s->cap - 1))
+	for (i = hash_mix(key) & (s->cap - 1); s->slot[i] != 0; i = (i + 1) & (s->cap - 1))
 		if (s->slot[i] == key)
 			return 0;
 	s->slot[i] = key;
@@ -299,19 +284,11 @@ static int
 field_int(const struct csv_field *f, int64_t min, int64_t max, int64_t *out)
 {
 	int64_t	 v = 0;
-	size_t	 i;
+	int	 ok;
 
-	if (f->quoted || f->len == 0 || f->len > 19)
-		return 0;
-	for (i = 0; i < f->len; i++) {
-		if (f->s[i] < '0' || f->s[i] > '9')
-			return 0;
-		v = v * 10 + (f->s[i] - '0');
-	}
-	if (v < min || v > max)
-		return 0;
-	*out = v;
-	return 1;
+	ok = !f->quoted && digits_parse(f->s, f->len, max, &v) && v >= min;
+	*out = v;	/* always: the callers' compiler cannot see it is unused */
+	return ok;
 }
 
 /* A bare true or false. */
@@ -342,7 +319,7 @@ field_text(const struct csv_field *f)
 {
 	size_t	 n;
 
-	return memchr(f->s, '\0', f->len) == NULL && valid_utf8(f->s, &n);
+	return memchr(f->s, '\0', f->len) == NULL && utf8_check(f->s, &n);
 }
 
 /* --- output ---------------------------------------------------------------- */
@@ -645,7 +622,7 @@ load_one(void *arg)
 	struct csv		 c;
 	struct out		 o;
 	const char		*why;
-	double			 t0 = now_s();
+	double			 t0 = clock_secs();
 	int			 fd, r, second = lf->kind == K_CHARS && lf->copy;
 
 	if ((fd = open(lf->path, O_RDONLY)) < 0) {
@@ -683,7 +660,7 @@ load_one(void *arg)
 	free(o.buf);
 	close(fd);
 	lf->read_bytes = lf->total_bytes;
-	lf->seconds += now_s() - t0;
+	lf->seconds += clock_secs() - t0;
 	return NULL;
 }
 
@@ -695,7 +672,7 @@ load_meta(void *arg)
 	struct out		 o;
 	const struct pstat	*p;
 	char			*w;
-	double			 t0 = now_s();
+	double			 t0 = clock_secs();
 	int64_t			 id;
 
 	if ((o.buf = malloc(LOAD_OUT)) == NULL)
@@ -715,7 +692,7 @@ load_meta(void *arg)
 	copy_end(&o);
 	free(o.buf);
 	lf->read_bytes = lf->total_bytes = 1;
-	lf->seconds = now_s() - t0;
+	lf->seconds = clock_secs() - t0;
 	return NULL;
 }
 
@@ -726,7 +703,7 @@ progress(struct load_file *a, struct load_file *b, double t0)
 	long	 done = a->read_bytes + b->read_bytes;
 	long	 total = a->total_bytes + b->total_bytes;
 	long	 rows = a->rows + b->rows;
-	double	 el = now_s() - t0, rate = el > 0 ? rows / el : 0;
+	double	 el = clock_secs() - t0, rate = el > 0 ? rows / el : 0;
 	double	 eta = done > 0 ? el * (double)(total - done) / (double)done : 0;
 
 	fprintf(stderr, "\r  %s + %s: %3ld%%  %ld rows  %.0f rows/s  ETA %.0f s   ",
@@ -739,7 +716,7 @@ load_pair(void *(*fa)(void *), struct load_file *a, void *(*fb)(void *),
     struct load_file *b, int tty)
 {
 	pthread_t	 ta, tb;
-	double		 t0 = now_s();
+	double		 t0 = clock_secs();
 	int		 alive;
 
 	pthread_create(&ta, NULL, fa, a);
@@ -904,7 +881,7 @@ main(int argc, char *argv[])
 	c = connect_db();
 	fprintf(stderr, "reviews-load: replacing the data set of database \"%s\" "
 	    "on %s with %s\n", PQdb(c), PQhost(c) ? PQhost(c) : "localhost", dir);
-	t0 = t = now_s();
+	t0 = t = clock_secs();
 	sql = slurp(sqldir, "drop-constraints.sql");
 	exec_sql(c, sql, "drop-constraints.sql");
 	free(sql);
@@ -923,17 +900,17 @@ main(int argc, char *argv[])
 	files[K_PHOTOS].copy = files[K_CHAR_REVIEWS].copy = 1;
 	load_pair(load_one, &files[K_PHOTOS], load_one, &files[K_CHAR_REVIEWS], tty);
 	fclose(rejects);
-	phase[0] = now_s() - t, t = now_s();
+	phase[0] = clock_secs() - t, t = clock_secs();
 
 	files[K_CHARS].copy = 1;
 	files[K_CHARS].columns = "id, product_id, name, rating_sum, rating_count";
 	load_pair(load_one, &files[K_CHARS], load_meta, &meta_file, tty);
-	phase[1] = now_s() - t, t = now_s();
+	phase[1] = clock_secs() - t, t = clock_secs();
 
 	if (tty)
 		fprintf(stderr, "  keys and indexes...\n");
 	build_keys(sqldir, jobs);
-	phase[2] = now_s() - t, t = now_s();
+	phase[2] = clock_secs() - t, t = clock_secs();
 	if (slow_aggregates) {
 		fprintf(stderr, "reviews-load: ids past %u: summing aggregates in SQL\n",
 		    DENSE_MAX);
@@ -946,7 +923,7 @@ main(int argc, char *argv[])
 	free(sql);
 	exec_sql(c, "ANALYZE reviews, reviews_photos, characteristics, "
 	    "characteristic_reviews, product_meta", "analyze");
-	phase[3] = now_s() - t;
+	phase[3] = clock_secs() - t;
 	PQfinish(c);
 
 	for (i = 0; i < 4; i++) {
@@ -962,6 +939,6 @@ main(int argc, char *argv[])
 	fprintf(stderr, "phases: rows checked and copied %.1f s, characteristics "
 	    "with sums + product_meta %.1f s, keys and indexes %.1f s, "
 	    "sequences + analyze %.1f s; total %.1f s\n", phase[0], phase[1],
-	    phase[2], phase[3], now_s() - t0);
+	    phase[2], phase[3], clock_secs() - t0);
 	return 0;
 }

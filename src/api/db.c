@@ -1,15 +1,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <libpq-fe.h>
 
+#include "clock.h"
 #include "db.h"
 
 static PGconn		*db_conn;
 static const char	*db_conninfo;
-static struct timespec	 db_last_fail;
+static int64_t		 db_last_fail;	/* clock_ms of the last failed connect, or 0 */
 static char		 db_state[6];	/* SQLSTATE of the last failure */
 
 /* After a failed connect, answer 503 at once for this long, not hammer it. */
@@ -33,17 +33,6 @@ db_close(void)
 	if (db_conn != NULL)
 		PQfinish(db_conn);
 	db_conn = NULL;
-}
-
-/* Milliseconds since the last failed connect. */
-static long
-db_since_fail(void)
-{
-	struct timespec	 now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (now.tv_sec - db_last_fail.tv_sec) * 1000 +
-	    (now.tv_nsec - db_last_fail.tv_nsec) / 1000000;
 }
 
 /*
@@ -71,7 +60,7 @@ db_connect(void)
 	PGresult	*res;
 	int		 i;
 
-	if (db_last_fail.tv_sec != 0 && db_since_fail() < DB_RETRY_MS)
+	if (db_last_fail != 0 && clock_ms() - db_last_fail < DB_RETRY_MS)
 		return -1;
 	db_conn = PQconnectdbParams(keys, vals, 1);
 	if (PQstatus(db_conn) != CONNECTION_OK) {
@@ -90,12 +79,12 @@ db_connect(void)
 		}
 		PQclear(res);
 	}
-	db_last_fail.tv_sec = 0;
+	db_last_fail = 0;
 	return 0;
 fail:
 	PQfinish(db_conn);
 	db_conn = NULL;
-	clock_gettime(CLOCK_MONOTONIC, &db_last_fail);
+	db_last_fail = clock_ms();
 	return -1;
 }
 

@@ -3,6 +3,8 @@
 
 #include <cjson/cJSON.h>
 
+#include "digits.h"
+#include "utf8.h"
 #include "valid.h"
 
 /* One row per rule: integer bounds, or a word list for enumerations. */
@@ -31,28 +33,6 @@ static const struct valid_def valid_defs[VALID__MAX] = {
 };
 
 /*
- * Parse a string of ASCII digits, nothing else (no sign, no space, no
- * trailing junk), into *out.  Returns 0 when it is not one or it exceeds max.
- */
-static int
-valid_digits(const char *s, int64_t max, int64_t *out)
-{
-	int64_t	 v = 0;
-
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++) {
-		if (*s < '0' || *s > '9')
-			return 0;
-		v = v * 10 + (*s - '0');
-		if (v > max)
-			return 0;
-	}
-	*out = v;
-	return 1;
-}
-
-/*
  * Check a query-string or path value against a rule.  On success stores the
  * integer (or, for word lists, the index of the word) in *out.
  */
@@ -71,7 +51,7 @@ valid_str(enum valid_rule rule, const char *s, int64_t *out)
 			}
 		return d->complaint;
 	}
-	if (!valid_digits(s, d->max, &v) || v < d->min)
+	if (!digits_parse(s, strlen(s), d->max, &v) || v < d->min)
 		return d->complaint;
 	*out = v;
 	return NULL;
@@ -99,52 +79,6 @@ valid_json_int(enum valid_rule rule, const cJSON *item, int64_t *out)
 	return NULL;
 }
 
-/*
- * Validate UTF-8 strictly (no overlong forms, no surrogates, nothing past
- * U+10FFFF, no NUL: the body parser turns a \u0000 escape into the overlong
- * C0 80 so it lands here too).  Stores the number of characters in *nchars.
- * Returns 1 when valid.
- */
-int
-valid_utf8(const char *str, size_t *nchars)
-{
-	const unsigned char	*s = (const unsigned char *)str;
-	size_t			 n = 0;
-	unsigned int		 cp;
-	int			 more, i;
-
-	while (*s != '\0') {
-		if (*s < 0x80) {
-			s++;
-			n++;
-			continue;
-		}
-		if (*s >= 0xc2 && *s <= 0xdf) {
-			cp = *s & 0x1f;
-			more = 1;
-		} else if (*s >= 0xe0 && *s <= 0xef) {
-			cp = *s & 0x0f;
-			more = 2;
-		} else if (*s >= 0xf0 && *s <= 0xf4) {
-			cp = *s & 0x07;
-			more = 3;
-		} else
-			return 0;
-		for (i = 1; i <= more; i++) {
-			if ((s[i] & 0xc0) != 0x80)
-				return 0;
-			cp = (cp << 6) | (s[i] & 0x3f);
-		}
-		if ((more == 2 && cp < 0x800) ||
-		    (more == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp <= 0xdfff))
-			return 0;
-		s += more + 1;
-		n++;
-	}
-	*nchars = n;
-	return 1;
-}
 
 /*
  * Text of minc..maxc Unicode characters, valid UTF-8, no NUL.  The caller
@@ -155,7 +89,7 @@ valid_text(const char *s, size_t minc, size_t maxc, const char *complaint)
 {
 	size_t	 n;
 
-	if (!valid_utf8(s, &n))
+	if (!utf8_check(s, &n))
 		return "must be valid UTF-8 text without NUL characters";
 	if (n < minc || n > maxc)
 		return complaint;
@@ -174,7 +108,7 @@ valid_email(const char *s)
 	const char		*at, *dot, *p;
 	size_t			 n;
 
-	if (!valid_utf8(s, &n) || n == 0 || n > 60)
+	if (!utf8_check(s, &n) || n == 0 || n > 60)
 		return bad;
 	for (p = s; *p != '\0'; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
@@ -198,7 +132,7 @@ valid_url(const char *s)
 	const char		*p;
 	size_t			 n;
 
-	if (!valid_utf8(s, &n) || n > 2048)
+	if (!utf8_check(s, &n) || n > 2048)
 		return bad;
 	if (strncmp(s, "http://", 7) == 0)
 		p = s + 7;

@@ -1,0 +1,27 @@
+#include "digits.h"
+
+/*
+ * Parse the len bytes at s as a decimal integer of at most max (max >= 0).
+ * Returns 1 with *out set, or 0 when s is empty, holds anything but digits,
+ * or exceeds max; no step can overflow.
+ */
+int
+digits_parse(const char *s, size_t len, int64_t max, int64_t *out)
+{
+	int64_t	 v = 0;
+	size_t	 i;
+	int	 d;
+
+	if (len == 0)
+		return 0;
+	for (i = 0; i < len; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		d = s[i] - '0';
+		if (v > max / 10 || (v == max / 10 && d > max % 10))
+			return 0;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 1;
+}

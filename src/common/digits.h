@@ -1,0 +1,13 @@
+/*
+ * Decimal integers as API.md and DATA.md write them: ASCII digits and
+ * nothing else (no sign, no space, no trailing junk).
+ */
+#ifndef DIGITS_H
+#define DIGITS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int	 digits_parse(const char *, size_t, int64_t, int64_t *);
+
+#endif
