@@ -60,7 +60,7 @@ static const struct match_row match_rows[] = {
 	    "5", NULL },
 	{ HTTP_GET, "/healthz", ROUTE_FOUND, "/healthz", NULL, NULL },
 	{ HTTP_GET, "/healthz/", ROUTE_FOUND, "/healthz", NULL, NULL },
-	/* '#' is any non-empty segment; router_args judges it. */
+	/* '#' is any one segment, decoded; router_args judges it. */
 	{ HTTP_PUT, "/reviews/abc/helpful", ROUTE_FOUND, "/reviews/#/helpful",
 	    "abc", NULL },
 	{ HTTP_PUT, "/reviews/meta/report", ROUTE_FOUND, "/reviews/#/report",
@@ -101,7 +101,33 @@ static const struct match_row match_rows[] = {
 	{ HTTP_GET, "/reviews/metax", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 	{ HTTP_PUT, "/reviews/1/helpful/x", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 	{ HTTP_PUT, "/reviews/1/helpful//", ROUTE_NOT_FOUND, NULL, NULL, NULL },
-	{ HTTP_PUT, "/reviews//helpful", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_PUT, "/reviews//helpful", ROUTE_FOUND, "/reviews/#/helpful",
+	    "", NULL },
+	/* The path as sent, each segment decoded: an encoded slash or dot
+	 * segment stays inside its segment (API.md, README "Paths"). */
+	{ HTTP_PUT, "/reviews/1%2F..%2F2/helpful", ROUTE_FOUND,
+	    "/reviews/#/helpful", "1/../2", NULL },
+	{ HTTP_PUT, "/reviews/%2E%2E/report", ROUTE_FOUND, "/reviews/#/report",
+	    "..", NULL },
+	{ HTTP_PUT, "/reviews/1%20/report", ROUTE_FOUND, "/reviews/#/report",
+	    "1 ", NULL },
+	{ HTTP_PUT, "/reviews/1%zz/report", ROUTE_FOUND, "/reviews/#/report",
+	    "1%zz", NULL },
+	{ HTTP_PUT, "/reviews/1/../2/helpful", ROUTE_NOT_FOUND, NULL, NULL,
+	    NULL },
+	{ HTTP_PUT, "/reviews/1%2Fhelpful", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/reviews/%6Deta", ROUTE_FOUND, "/reviews/meta", NULL, NULL },
+	{ HTTP_GET, "/%72eviews/meta/", ROUTE_FOUND, "/reviews/meta", NULL,
+	    NULL },
+	{ HTTP_PUT, "/reviews/%31%32/helpful", ROUTE_FOUND, "/reviews/#/helpful",
+	    "12", NULL },
+	{ HTTP_PUT, "/reviews/12/%68elpful", ROUTE_FOUND, "/reviews/#/helpful",
+	    "12", NULL },
+	{ HTTP_GET, "/reviews%2Fmeta", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/reviews/meta%2F", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/reviews/met%61%00", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/reviews+", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_GET, "/a/b/c/d/e/f/g/h/i/j", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 	{ HTTP_PUT, "/reviews/1/2/helpful", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 	{ HTTP_PUT, "/reviews/1/helpfulx", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 	{ HTTP_PUT, "/reviews/1/reports", ROUTE_NOT_FOUND, NULL, NULL, NULL },
@@ -110,23 +136,35 @@ static const struct match_row match_rows[] = {
 	{ HTTP_GET, "/healthz//", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 };
 
+/* The route for method and raw path, or what else router_match says. */
+static enum route_match
+match(enum http_method method, const char *raw, const struct route **route,
+    size_t *id, char *allow, size_t allowsz)
+{
+	static struct route_path	 p;
+
+	router_split(raw, strlen(raw), &p);
+	return router_match(method, &p, route, id, allow, allowsz);
+}
+
 /* Every route found, wrong methods listed in Allow, unknown paths 404. */
 START_TEST(match_table)
 {
+	static struct route_path p;
 	const struct match_row	*r;
 	const struct route	*route;
-	const char		*seg;
 	char			 allow[64];
 	enum route_match	 m;
-	size_t			 i, n;
+	size_t			 i, id;
 
 	row_reset();
 	for (i = 0; i < NROWS(match_rows); i++) {
 		r = &match_rows[i];
 		route = NULL;
-		seg = "unset";
+		id = 77;
 		strcpy(allow, "unset");
-		m = router_match(r->method, r->path, &route, &seg, allow,
+		router_split(r->path, strlen(r->path), &p);
+		m = router_match(r->method, &p, &route, &id, allow,
 		    sizeof(allow));
 		if (m != r->want) {
 			row_fail("%s \"%s\": got %d, want %d",
@@ -146,22 +184,35 @@ START_TEST(match_table)
 			    route ? route->pattern : "(null)");
 			continue;
 		}
-		if (r->seg == NULL && seg != NULL)
-			row_fail("%s \"%s\": segment \"%s\", want none",
-			    method_name(r->method), r->path, seg);
-		else if (r->seg != NULL && seg == NULL)
+		if (r->seg == NULL && id != (size_t)-1)
+			row_fail("%s \"%s\": segment %zu, want none",
+			    method_name(r->method), r->path, id);
+		else if (r->seg != NULL && id >= p.n)
 			row_fail("%s \"%s\": no segment, want \"%s\"",
 			    method_name(r->method), r->path, r->seg);
-		else if (r->seg != NULL) {
-			n = strcspn(seg, "/");
-			if (n != strlen(r->seg) ||
-			    strncmp(seg, r->seg, n) != 0)
-				row_fail("%s \"%s\": segment \"%.*s\", want "
-				    "\"%s\"", method_name(r->method), r->path,
-				    (int)n, seg, r->seg);
-		}
+		else if (r->seg != NULL && (p.len[id] != strlen(r->seg) ||
+		    memcmp(p.seg[id], r->seg, p.len[id]) != 0))
+			row_fail("%s \"%s\": segment \"%.*s\", want \"%s\"",
+			    method_name(r->method), r->path, (int)p.len[id],
+			    p.seg[id], r->seg);
 	}
 	ROWS_DONE();
+}
+END_TEST
+
+/* A decoded NUL stays in its segment, and its length says so. */
+START_TEST(split_keeps_nul)
+{
+	static struct route_path p;
+
+	router_split("/reviews/1%00/report?x", 20, &p);
+	ck_assert_uint_eq(p.n, 3);
+	ck_assert_uint_eq(p.len[1], 2);
+	ck_assert_int_eq(memcmp(p.seg[1], "1\0", 2), 0);
+	router_split("/reviews/", 9, &p);
+	ck_assert_uint_eq(p.n, 1);
+	router_split("reviews", 7, &p);
+	ck_assert_uint_eq(p.n, 0);
 }
 END_TEST
 
@@ -169,39 +220,47 @@ END_TEST
 START_TEST(match_params)
 {
 	const struct route	*route;
-	const char		*seg;
+	size_t			 seg;
 	char			 allow[64];
 
-	ck_assert_int_eq(router_match(HTTP_GET, "/reviews", &route, &seg,
+	ck_assert_int_eq(match(HTTP_GET, "/reviews", &route, &seg,
 	    allow, sizeof(allow)), ROUTE_FOUND);
 	ck_assert_uint_eq(route->nparams, 4);
 	ck_assert_str_eq(route->params[0].name, "product_id");
 	ck_assert_ptr_null(route->params[0].fallback);
 	ck_assert_ptr_nonnull(route->handler);
 
-	ck_assert_int_eq(router_match(HTTP_GET, "/reviews/meta", &route, &seg,
+	ck_assert_int_eq(match(HTTP_GET, "/reviews/meta", &route, &seg,
 	    allow, sizeof(allow)), ROUTE_FOUND);
 	ck_assert_uint_eq(route->nparams, 1);
 	ck_assert_str_eq(route->params[0].name, "product_id");
 
-	ck_assert_int_eq(router_match(HTTP_POST, "/reviews", &route, &seg,
+	ck_assert_int_eq(match(HTTP_POST, "/reviews", &route, &seg,
 	    allow, sizeof(allow)), ROUTE_FOUND);
 	ck_assert_uint_eq(route->nparams, 0);
 }
 END_TEST
 
-/* The route for method and path, failing the test when there is none. */
+/*
+ * The route for method and path, failing the test when there is none; the
+ * split path and the id segment's index in *p and *id when asked.
+ */
 static const struct route *
-route_of(enum http_method method, const char *path, const char **seg)
+route_of(enum http_method method, const char *path, struct route_path *p,
+    size_t *id)
 {
-	const struct route	*route = NULL;
-	const char		*s;
-	char			 allow[64];
+	static struct route_path	 tmp;
+	const struct route		*route = NULL;
+	char				 allow[64];
+	size_t				 i;
 
-	ck_assert_int_eq(router_match(method, path, &route, &s, allow,
+	if (p == NULL)
+		p = &tmp;
+	router_split(path, strlen(path), p);
+	ck_assert_int_eq(router_match(method, p, &route, &i, allow,
 	    sizeof(allow)), ROUTE_FOUND);
-	if (seg != NULL)
-		*seg = s;
+	if (id != NULL)
+		*id = i;
 	return route;
 }
 
@@ -210,11 +269,11 @@ static struct route_ctx	 ctx;	/* large: 4 KiB of query buffer */
 /* GET /reviews?product_id=2: page 1, count 5, sort relevant by default. */
 START_TEST(args_defaults)
 {
-	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL);
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL, NULL);
 	const char		*field = NULL, *complaint = NULL;
 
 	memset(&ctx, 0, sizeof(ctx));
-	ck_assert_int_eq(router_args(route, NULL, "product_id=2", &ctx,
+	ck_assert_int_eq(router_args(route, NULL, 0, "product_id=2", &ctx,
 	    &field, &complaint), 0);
 	ck_assert_int_eq(ctx.num[0], 2);
 	ck_assert_int_eq(ctx.num[1], 1);
@@ -251,7 +310,7 @@ static const struct good_row good_rows[] = {
 /* Good GET /reviews queries decode and convert every parameter. */
 START_TEST(args_good)
 {
-	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL);
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL, NULL);
 	const struct good_row	*r;
 	const char		*field, *complaint;
 	size_t			 i;
@@ -261,7 +320,7 @@ START_TEST(args_good)
 		r = &good_rows[i];
 		memset(&ctx, 0, sizeof(ctx));
 		field = complaint = NULL;
-		if (router_args(route, NULL, r->qs, &ctx, &field,
+		if (router_args(route, NULL, 0, r->qs, &ctx, &field,
 		    &complaint) != 0) {
 			row_fail("\"%s\": rejected: %s %s", r->qs,
 			    field ? field : "(null)",
@@ -331,7 +390,7 @@ static const struct bad_row bad_rows[] = {
 /* Each bad GET /reviews value is a 400 that names its own field. */
 START_TEST(args_bad)
 {
-	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL);
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL, NULL);
 	const struct bad_row	*r;
 	const char		*field, *complaint;
 	size_t			 i;
@@ -341,7 +400,7 @@ START_TEST(args_bad)
 		r = &bad_rows[i];
 		memset(&ctx, 0, sizeof(ctx));
 		field = complaint = NULL;
-		if (router_args(route, NULL, r->qs, &ctx, &field,
+		if (router_args(route, NULL, 0, r->qs, &ctx, &field,
 		    &complaint) == 0) {
 			row_fail("\"%s\": accepted", r->qs ? r->qs : "(null)");
 			continue;
@@ -365,13 +424,13 @@ END_TEST
 /* A value too long for the context's buffer is a 400 on that field. */
 START_TEST(args_too_long)
 {
-	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL);
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL, NULL);
 	const char		*field = NULL, *complaint = NULL;
 	static char		 qs[ROUTE_QUERY_MAX * 2 + 64];
 
 	strcpy(qs, "product_id=1&sort=");
 	memset(qs + strlen(qs), 'a', ROUTE_QUERY_MAX + 10);
-	ck_assert_int_eq(router_args(route, NULL, qs, &ctx, &field,
+	ck_assert_int_eq(router_args(route, NULL, 0, qs, &ctx, &field,
 	    &complaint), -1);
 	ck_assert_str_eq(field, "sort");
 	ck_assert_str_eq(complaint, "is too long");
@@ -382,18 +441,18 @@ END_TEST
 START_TEST(args_meta)
 {
 	const struct route	*route = route_of(HTTP_GET, "/reviews/meta",
-				    NULL);
+				    NULL, NULL);
 	const char		*field = NULL, *complaint = NULL;
 
 	memset(&ctx, 0, sizeof(ctx));
-	ck_assert_int_eq(router_args(route, NULL, "product_id=9&page=0&sort=x",
+	ck_assert_int_eq(router_args(route, NULL, 0, "product_id=9&page=0&sort=x",
 	    &ctx, &field, &complaint), 0);
 	ck_assert_int_eq(ctx.num[0], 9);
-	ck_assert_int_eq(router_args(route, NULL, "page=1", &ctx, &field,
+	ck_assert_int_eq(router_args(route, NULL, 0, "page=1", &ctx, &field,
 	    &complaint), -1);
 	ck_assert_str_eq(field, "product_id");
 	ck_assert_str_eq(complaint, "is required");
-	ck_assert_int_eq(router_args(route, NULL,
+	ck_assert_int_eq(router_args(route, NULL, 0,
 	    "product_id=9&product_id=9", &ctx, &field, &complaint), -1);
 	ck_assert_str_eq(field, "product_id");
 	ck_assert_str_eq(complaint, "must be given only once");
@@ -423,6 +482,16 @@ static const struct id_row id_rows[] = {
 	{ "/reviews/0x10/report", 0, 0 },
 	{ "/reviews/12abc/report", 0, 0 },
 	{ "/reviews/ 12/report", 0, 0 },
+	{ "/reviews/%2012/report", 0, 0 },
+	{ "/reviews/12%20/report", 0, 0 },
+	{ "/reviews/1%2F..%2F2/helpful", 0, 0 },
+	{ "/reviews/%2E%2E/helpful", 0, 0 },
+	{ "/reviews/../helpful", 0, 0 },
+	{ "/reviews//helpful", 0, 0 },
+	{ "/reviews/1%00/helpful", 0, 0 },
+	{ "/reviews/%00/report", 0, 0 },
+	{ "/reviews/%zz/report", 0, 0 },
+	{ "/reviews/%31%32/report", 1, 12 },
 	{ "/reviews/2147483648/helpful", 0, 0 },
 	{ "/reviews/99999999999/helpful", 0, 0 },
 	{ "/reviews/999999999999999/helpful", 0, 0 },
@@ -434,18 +503,19 @@ static const struct id_row id_rows[] = {
 START_TEST(args_review_id)
 {
 	const struct id_row	*r;
+	static struct route_path p;
 	const struct route	*route;
-	const char		*seg, *field, *complaint;
-	size_t			 i;
+	const char		*field, *complaint;
+	size_t			 i, seg;
 	int			 rc;
 
 	row_reset();
 	for (i = 0; i < NROWS(id_rows); i++) {
 		r = &id_rows[i];
-		route = route_of(HTTP_PUT, r->path, &seg);
+		route = route_of(HTTP_PUT, r->path, &p, &seg);
 		memset(&ctx, 0, sizeof(ctx));
 		field = complaint = NULL;
-		rc = router_args(route, seg, "", &ctx, &field, &complaint);
+		rc = router_args(route, &p, seg, "", &ctx, &field, &complaint);
 		if (r->good && rc != 0)
 			row_fail("%s: rejected: %s %s", r->path,
 			    field ? field : "(null)",
@@ -468,15 +538,17 @@ END_TEST
 /* PUT routes take no query parameters: any query string is ignored. */
 START_TEST(args_put_query_ignored)
 {
+	static struct route_path p;
 	const struct route	*route;
-	const char		*seg, *field = NULL, *complaint = NULL;
+	const char		*field = NULL, *complaint = NULL;
+	size_t			 seg;
 
-	route = route_of(HTTP_PUT, "/reviews/7/helpful", &seg);
+	route = route_of(HTTP_PUT, "/reviews/7/helpful", &p, &seg);
 	memset(&ctx, 0, sizeof(ctx));
-	ck_assert_int_eq(router_args(route, seg, "product_id=x&x=%zz", &ctx,
+	ck_assert_int_eq(router_args(route, &p, seg, "product_id=x&x=%zz", &ctx,
 	    &field, &complaint), 0);
 	ck_assert_int_eq(ctx.id, 7);
-	ck_assert_int_eq(router_args(route, seg, NULL, &ctx, &field,
+	ck_assert_int_eq(router_args(route, &p, seg, NULL, &ctx, &field,
 	    &complaint), 0);
 }
 END_TEST
@@ -490,6 +562,7 @@ router_suite(void)
 	tc = tcase_create("match");
 	tcase_add_test(tc, match_table);
 	tcase_add_test(tc, match_params);
+	tcase_add_test(tc, split_keeps_nul);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("args");

@@ -146,6 +146,14 @@ req GET "/reviews/meta/?product_id=$P"
 expect "meta with trailing slash" 200 "$META_P"
 req GET "/api/reviews/meta?product_id=$P&cachebust=7"
 expect "meta under /api, unknown parameter ignored" 200 "$META_P"
+# Percent-encoded letters are the letters themselves (RFC 3986): the
+# worker decodes each segment of the path as sent (README, "Paths").
+req GET "/reviews/%6Deta?product_id=$P"
+expect "meta as /reviews/%6Deta" 200 "$META_P"
+req GET "/api/%72eviews/meta/?product_id=$P"
+expect "meta as /api/%72eviews/meta/" 200 "$META_P"
+req GET "/reviews/meta%2F?product_id=$P"
+expect_error "an encoded slash is not a separator: /reviews/meta%2F is no route" 404 "not found"
 req GET "/reviews/meta?product_id=$R"
 expect "meta: characteristic without ratings has value null" 200 "{\"product_id\":\"$R\",\"ratings\":{\"1\":\"0\",\"2\":\"0\",\"3\":\"0\",\"4\":\"0\",\"5\":\"0\"},\"recommended\":{\"false\":\"0\",\"true\":\"0\"},\"characteristics\":{\"Quality\":{\"id\":$C3,\"value\":null}}}"
 req GET "/reviews/meta?product_id=1999999999"
@@ -218,6 +226,23 @@ NEW2=$(jq -r '.review_id' <<<"$BODY")
 	ok "post: summary defaults to empty, no photos" || bad "post: defaults"
 post "$(good '.body = ("é" * 50) | .name = ("ü" * 60) | .summary = ("✓" * 60)')"
 [ "$STATUS" = 201 ] && ok "post: lengths count characters, not bytes" || bad "post multibyte: $STATUS $BODY"
+# At the limits: five URLs of exactly 2,048 four-byte characters (a
+# 41 KB body) are a 201 that reads back byte for byte, and so are five of
+# three-byte ones; the array literal's buffer is sized from the limits.
+for ch in "😀" "€"; do
+	urls=$(jq -cn --arg c "$ch" '[range(5) as $i | "https://img.example/\($i)/" | . + ($c * (2048 - length))]')
+	post "$(good ".photos = $urls")"
+	LIM=$(jq -r '.review_id' <<<"$BODY" 2>/dev/null)
+	if [ "$STATUS" = 201 ]; then
+		req GET "/reviews?product_id=$W&sort=newest&count=1"
+		got=$(jq -c '[.results[0].review_id, (.results[0].photos | map(.url))]' <<<"$BODY")
+		[ "$got" = "[$LIM,$urls]" ] &&
+			ok "post: five 2,048-character URLs of '$ch' read back identical" ||
+			bad "post: long URLs of '$ch' read back as $(head -c 200 <<<"$got")"
+	else
+		bad "post: five 2,048-character URLs of '$ch': $STATUS $BODY"
+	fi
+done
 before_bad=$(snapshot)
 
 # Bad bodies: 400 naming the field, nothing written.

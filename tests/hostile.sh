@@ -54,12 +54,26 @@ for id in abc 0 -1 1.5 1e3 99999999999 "%20" "1%3Bx" "'1'" "1%27%20OR%201=1"; do
 	hostile "helpful review_id $id" 400 review_id PUT "/reviews/$id/helpful"
 	hostile "report review_id $id" 400 review_id PUT "/reviews/$id/report"
 done
-# NGINX decodes and normalises the path first: these name no route.
-hostile "review_id %2e%2e climbs out: no route" 404 "not found" PUT "/reviews/%2e%2e/helpful"
-hostile "review_id 1%2F2 splits: no route" 404 "not found" PUT "/reviews/1%2F2/report"
+# The worker routes on the path as sent, each segment decoded: an encoded
+# slash or dot segment stays in the id segment, which is then not digits
+# (before, NGINX's normalised $uri sent 1%2F..%2F2 to review 2).  With and
+# without /api; --path-as-is keeps curl from normalising "..".
+for pre in "" /api; do
+	for w in helpful report; do
+		for id in "1%2F..%2F2" "1%2F2" "%2E%2E" "%2e%2e" ".." "" "1%20" "%201" "1%2F"; do
+			hostile "$pre $w review_id '$id'" 400 review_id PUT "$pre/reviews/$id/$w" --path-as-is
+		done
+		# A dot segment between segments makes a path of no route.
+		hostile "$pre $w /reviews/1/../2: no route" 404 "not found" PUT "$pre/reviews/1/../2/$w" --path-as-is
+		hostile "$pre $w /reviews/1//2: no route" 404 "not found" PUT "$pre/reviews/1//2/$w" --path-as-is
+		# A NUL or a malformed escape never reaches a worker: NGINX
+		# refuses either while decoding $uri.
+		hostile "$pre $w review_id 1%00: NGINX's 400" 400 "malformed" PUT "$pre/reviews/1%00/$w"
+		hostile "$pre $w review_id 1%zz: NGINX's 400" 400 "malformed" PUT "$pre/reviews/1%zz/$w"
+	done
+done
 hostile "path climbing ../" 404 "not found" PUT "/reviews/1/../../reviews/1/helpful/x"
-# A NUL in the path never reaches a worker: NGINX refuses it, as JSON.
-hostile "review_id 1%00: NGINX's 400" 400 "malformed" PUT "/reviews/1%00/helpful"
+hostile "encoded slash between literals: no route" 404 "not found" GET "/reviews%2Fmeta?product_id=1"
 
 # --- POST bodies: types, ranges, lengths, text ------------------------------
 hpost "rating as object" rating "$(good '.rating = {}')"

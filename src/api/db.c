@@ -10,7 +10,6 @@
 static PGconn		*db_conn;
 static const char	*db_conninfo;
 static int64_t		 db_last_fail;	/* clock_ms of the last failed connect, or 0 */
-static char		 db_state[6];	/* SQLSTATE of the last failure */
 
 /* After a failed connect, answer 503 at once for this long, not hammer it. */
 #define DB_RETRY_MS	250
@@ -91,8 +90,9 @@ fail:
 /*
  * SQLSTATE to HTTP status, in one place.  Connection trouble, shutdown,
  * resource exhaustion, timeouts and serialization failures are worth a retry
- * (503); data and constraint errors are the client's (400); anything else
- * is ours (500).
+ * (503); a unique violation is a conflict with a racing write (409); other
+ * data and constraint errors are the client's (400); anything else is
+ * ours (500).
  */
 int
 db_http_status(const char *state)
@@ -107,6 +107,8 @@ db_http_status(const char *state)
 	    strcmp(state, "40P01") == 0 ||	/* deadlock */
 	    strcmp(state, "25006") == 0)	/* read-only transaction */
 		return 503;
+	if (strcmp(state, "23505") == 0)	/* unique violation: a racing */
+		return 409;			/* write of the same key */
 	if (strncmp(state, "22", 2) == 0 ||	/* data exception */
 	    strncmp(state, "23", 2) == 0)	/* integrity violation */
 		return 400;
@@ -129,7 +131,6 @@ db_run(enum db_stmt stmt, const char *const *params, int *status)
 	ExecStatusType		 st;
 	int			 attempt;
 
-	db_state[0] = '\0';
 	for (attempt = 0; attempt < 2; attempt++) {
 		if (db_conn == NULL && db_connect() < 0) {
 			*status = 503;
@@ -143,10 +144,8 @@ db_run(enum db_stmt stmt, const char *const *params, int *status)
 			return res;
 		}
 		if (PQstatus(db_conn) != CONNECTION_BAD) {
-			snprintf(db_state, sizeof(db_state), "%s",
-			    PQresultErrorField(res, PG_DIAG_SQLSTATE) ?
-			    PQresultErrorField(res, PG_DIAG_SQLSTATE) : "");
-			*status = db_http_status(db_state[0] ? db_state : NULL);
+			*status = db_http_status(PQresultErrorField(res,
+			    PG_DIAG_SQLSTATE));
 			fprintf(stderr, "reviews-fcgi: %s: %s", s->name,
 			    PQresultErrorMessage(res));
 			PQclear(res);
@@ -162,11 +161,4 @@ db_run(enum db_stmt stmt, const char *const *params, int *status)
 	}
 	*status = 503;
 	return NULL;
-}
-
-/* The SQLSTATE of db_run's last failure, or "" (a lost connection). */
-const char *
-db_sqlstate(void)
-{
-	return db_state;
 }

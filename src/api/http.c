@@ -80,7 +80,14 @@ http_is_json(const char *ct)
 	return *ct == '\0' || *ct == ';';
 }
 
-/* Fill req from the FastCGI parameters NGINX sent. */
+/*
+ * Fill req from the FastCGI parameters NGINX sent.  The path is the one the
+ * client sent, not NGINX's decoded and normalised $uri: in $uri an encoded
+ * slash or dot segment inside a review id ("1%2F..%2F2") has become a path
+ * of its own and would name another review.  NGINX sends it as
+ * REQUEST_PATH, without the /api prefix (nginx/fastcgi.conf); behind
+ * another front end, REQUEST_URI up to its '?' serves.
+ */
 void
 http_req_init(struct http_req *req, FCGX_Request *fcgx)
 {
@@ -88,9 +95,11 @@ http_req_init(struct http_req *req, FCGX_Request *fcgx)
 
 	req->fcgx = fcgx;
 	req->method = http_method_of(FCGX_GetParam("REQUEST_METHOD", fcgx->envp));
-	if ((path = FCGX_GetParam("DOCUMENT_URI", fcgx->envp)) == NULL)
+	if ((path = FCGX_GetParam("REQUEST_PATH", fcgx->envp)) == NULL &&
+	    (path = FCGX_GetParam("REQUEST_URI", fcgx->envp)) == NULL)
 		path = "/";
 	req->path = path;
+	req->pathlen = strcspn(path, "?");
 	req->query = FCGX_GetParam("QUERY_STRING", fcgx->envp);
 	if (req->query == NULL)
 		req->query = "";
@@ -126,12 +135,9 @@ http_read_body(struct http_req *req, char *buf, size_t cap, size_t *len)
 	return 0;
 }
 
-/*
- * Send a complete response: status, optional extra header lines (each ending
- * in CRLF), and a JSON body of len bytes (none when body is NULL).
- */
-void
-http_send(struct http_req *req, int status, const char *headers,
+/* Write status, header lines and a JSON body of len bytes (or none). */
+static void
+http_write(struct http_req *req, int status, const char *headers,
     const char *body, size_t len)
 {
 	char	 head[512];
@@ -155,54 +161,73 @@ http_send(struct http_req *req, int status, const char *headers,
 }
 
 /*
- * Send {"error":"<field> <complaint>"} (or just the complaint when field is
- * NULL) with the given status and extra headers.
+ * Write answer a: the one place a response leaves the worker.  An error
+ * answer's body, {"error":"<field> <complaint>"}, is rendered here.
  */
 void
-http_send_error(struct http_req *req, int status, const char *headers,
-    const char *field, const char *complaint)
+http_answer(struct http_req *req, const struct answer *a)
 {
-	const char	*body;
-	size_t		 len;
+	static const char	 oom[] = "{\"error\":\"out of memory\"}";
+	const char		*body = a->body;
+	size_t			 len = a->len;
 
-	body = json_error(field, complaint, &len);
-	if (body == NULL) {
-		static const char oom[] = "{\"error\":\"out of memory\"}";
-
-		http_send(req, 500, NULL, oom, sizeof(oom) - 1);
+	if (body == NULL && a->complaint != NULL &&
+	    (body = json_error(a->field, a->complaint, &len)) == NULL) {
+		http_write(req, 500, NULL, oom, sizeof(oom) - 1);
 		return;
 	}
-	http_send(req, status, headers, body, len);
+	http_write(req, a->status, a->headers, body, len);
 }
 
-/* Send a bodiless response, such as 204. */
-void
-http_send_status(struct http_req *req, int status)
+/* A JSON answer of len bytes at body. */
+struct answer
+answer_json(int status, const char *body, size_t len)
 {
-	http_send(req, status, NULL, NULL, 0);
+	struct answer	 a = { status, NULL, body, len, NULL, NULL };
+
+	return a;
 }
 
-/* The database cannot be reached: 503, and when to try again. */
-void
-http_send_unavailable(struct http_req *req)
+/* A bodiless answer, such as 204. */
+struct answer
+answer_status(int status)
 {
-	http_send_error(req, 503, "Retry-After: 1\r\n", NULL,
-	    "service unavailable: the database cannot be reached, retry shortly");
+	return answer_json(status, NULL, 0);
 }
 
 /*
- * Answer a request the database could not serve, with the status db_run
- * chose.  The message never carries the database's own text: that goes to
- * the worker's log.
+ * {"error":"<field> <complaint>"} (just the complaint when field is NULL).
+ * Both strings must outlive the answer.
  */
-void
-http_send_failure(struct http_req *req, int status)
+struct answer
+answer_error(int status, const char *field, const char *complaint)
 {
-	if (status == 503)
-		http_send_unavailable(req);
-	else if (status == 400)
-		http_send_error(req, 400, NULL, NULL,
+	struct answer	 a = { status, NULL, NULL, 0, field, complaint };
+
+	return a;
+}
+
+/*
+ * A request the database could not serve, with the status db_run chose:
+ * 503 with Retry-After, 409, 400, or 500.  The message never carries the
+ * database's own text: that goes to the worker's log.
+ */
+struct answer
+answer_failure(int status)
+{
+	struct answer	 a;
+
+	switch (status) {
+	case 503:
+		a = answer_error(503, NULL, "service unavailable: the database "
+		    "cannot be reached, retry shortly");
+		a.headers = "Retry-After: 1\r\n";
+		return a;
+	case 400:
+	case 409:
+		return answer_error(status, NULL,
 		    "request conflicts with the stored data");
-	else
-		http_send_error(req, 500, NULL, NULL, "internal error");
+	default:
+		return answer_error(500, NULL, "internal error");
+	}
 }

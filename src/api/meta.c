@@ -10,12 +10,6 @@
 #include "meta.h"
 #include "router.h"
 
-/* Meta columns, in DB_META's order. */
-enum {
-	META_RATING_1, META_RATING_5 = 4, META_REC_FALSE, META_REC_TRUE,
-	META_CHAR_ID, META_CHAR_NAME, META_CHAR_SUM, META_CHAR_COUNT
-};
-
 /* A count column as its decimal string; "0" when the product has none. */
 static const char *
 meta_count(const PGresult *res, int col)
@@ -43,25 +37,25 @@ meta_tree(const PGresult *res, const char *product)
 		goto fail;
 	for (i = 0; i < 5; i++)
 		if (cJSON_AddStringToObject(o, stars[i],
-		    meta_count(res, META_RATING_1 + i)) == NULL)
+		    meta_count(res, META_COL_RATING_1 + i)) == NULL)
 			goto fail;
 	if ((o = cJSON_AddObjectToObject(root, "recommended")) == NULL ||
 	    cJSON_AddStringToObject(o, "false",
-	    meta_count(res, META_REC_FALSE)) == NULL ||
+	    meta_count(res, META_COL_REC_FALSE)) == NULL ||
 	    cJSON_AddStringToObject(o, "true",
-	    meta_count(res, META_REC_TRUE)) == NULL ||
+	    meta_count(res, META_COL_REC_TRUE)) == NULL ||
 	    (chars = cJSON_AddObjectToObject(root, "characteristics")) == NULL)
 		goto fail;
 	for (i = 0; i < n; i++) {
-		if (PQgetisnull(res, i, META_CHAR_ID))
+		if (PQgetisnull(res, i, META_COL_CHAR_ID))
 			continue;
 		if ((c = cJSON_AddObjectToObject(chars,
-		    PQgetvalue(res, i, META_CHAR_NAME))) == NULL ||
+		    PQgetvalue(res, i, META_COL_CHAR_NAME))) == NULL ||
 		    cJSON_AddNumberToObject(c, "id",
-		    strtod(PQgetvalue(res, i, META_CHAR_ID), NULL)) == NULL)
+		    strtod(PQgetvalue(res, i, META_COL_CHAR_ID), NULL)) == NULL)
 			goto fail;
-		sum = strtoll(PQgetvalue(res, i, META_CHAR_SUM), NULL, 10);
-		count = strtoll(PQgetvalue(res, i, META_CHAR_COUNT), NULL, 10);
+		sum = strtoll(PQgetvalue(res, i, META_COL_CHAR_SUM), NULL, 10);
+		count = strtoll(PQgetvalue(res, i, META_COL_CHAR_COUNT), NULL, 10);
 		if (json_mean(sum, count, mean)) {
 			if (cJSON_AddStringToObject(c, "value", mean) == NULL)
 				goto fail;
@@ -74,11 +68,16 @@ fail:
 	return NULL;
 }
 
+const struct route_param meta_params[META__NARGS] = {
+	[META_PRODUCT] = { "product_id", VALID_PRODUCT_ID, NULL },
+};
+
 /* GET /reviews/meta?product_id=N: two maintained aggregates, one query. */
-void
+struct answer
 meta_get(struct route_ctx *ctx)
 {
-	struct cache_key key = { CACHE_META, 0, 0, (int32_t)ctx->num[0], 0, 0 };
+	struct cache_key key = { CACHE_META, 0, 0,
+	    (int32_t)ctx->num[META_PRODUCT], 0, 0 };
 	char		 product[16];
 	const char	*params[1] = { product }, *out;
 	PGresult	*res;
@@ -87,39 +86,18 @@ meta_get(struct route_ctx *ctx)
 	size_t		 len;
 	int		 status;
 
-	if ((out = cache_get(&key, &len)) != NULL) {
-		http_send(ctx->req, 200, NULL, out, len);
-		return;
-	}
+	if ((out = cache_get(&key, &len)) != NULL)
+		return answer_json(200, out, len);
 	gen = cache_generation(key.product);
-	snprintf(product, sizeof(product), "%" PRId64, ctx->num[0]);
-	if ((res = db_run(DB_META, params, &status)) == NULL) {
-		http_send_failure(ctx->req, status);
-		return;
-	}
+	snprintf(product, sizeof(product), "%" PRId64, ctx->num[META_PRODUCT]);
+	if ((res = db_run(DB_META, params, &status)) == NULL)
+		return answer_failure(status);
 	tree = meta_tree(res, product);
 	PQclear(res);
-	if (tree == NULL || (out = json_render(tree, &len)) == NULL)
-		http_send_failure(ctx->req, 500);
-	else {
-		cache_put(&key, gen, out, len);
-		http_send(ctx->req, 200, NULL, out, len);
-	}
+	out = tree != NULL ? json_render(tree, &len) : NULL;
 	cJSON_Delete(tree);
-}
-
-/* GET /healthz: 200 when this worker can reach the database, else 503. */
-void
-health_get(struct route_ctx *ctx)
-{
-	static const char	 ok[] = "{\"status\":\"ok\"}";
-	PGresult		*res;
-	int			 status;
-
-	if ((res = db_run(DB_PING, NULL, &status)) == NULL) {
-		http_send_unavailable(ctx->req);
-		return;
-	}
-	PQclear(res);
-	http_send(ctx->req, 200, NULL, ok, sizeof(ok) - 1);
+	if (out == NULL)
+		return answer_failure(500);
+	cache_put(&key, gen, out, len);
+	return answer_json(200, out, len);
 }

@@ -1,10 +1,17 @@
-/* A product's rating meta, and the health check. */
+/* GET /reviews/meta: a product's rating meta. */
 #ifndef META_H
 #define META_H
 
-struct route_ctx;
+#include "router.h"
 
-void	 meta_get(struct route_ctx *);
-void	 health_get(struct route_ctx *);
+/* Its query parameters, indexing meta_params and route_ctx's arg/num. */
+enum meta_arg {
+	META_PRODUCT,
+	META__NARGS
+};
+
+extern const struct route_param	 meta_params[META__NARGS];
+
+struct answer	 meta_get(struct route_ctx *);
 
 #endif

@@ -104,10 +104,10 @@ post_photos(const cJSON *item, struct post *p)
 	if (!cJSON_IsArray(item))
 		return "must be an array of URLs";
 	if (cJSON_GetArraySize(item) > POST_PHOTOS_MAX)
-		return "must hold at most 5 URLs";
+		return "must hold at most " VALID_XSTR(POST_PHOTOS_MAX) " URLs";
 	cJSON_ArrayForEach(u, item) {
 		if (!cJSON_IsString(u))
-			return "must be absolute http(s) URLs of at most 2048 characters";
+			return VALID_URL_COMPLAINT;
 		if ((bad = valid_url(u->valuestring)) != NULL)
 			return bad;
 		p->photos[p->nphotos++] = u->valuestring;

@@ -49,6 +49,32 @@ query_decode(const char *src, size_t len, char *dst)
 }
 
 /*
+ * Decode a path segment's %XX escapes (a '+' is itself there) into dst,
+ * which must hold len + 1 bytes, and NUL-terminate it.  Nothing is refused:
+ * a malformed escape stays as it was and a decoded NUL or '/' is kept, so
+ * the caller, who knows the length, sees the segment for what it is.
+ * Returns the decoded length.
+ */
+size_t
+query_unescape(const char *src, size_t len, char *dst)
+{
+	size_t	 i, n = 0;
+	int	 hi, lo;
+
+	for (i = 0; i < len; i++) {
+		if (src[i] == '%' && i + 2 < len &&
+		    (hi = query_hex(src[i + 1])) >= 0 &&
+		    (lo = query_hex(src[i + 2])) >= 0) {
+			dst[n++] = (char)(hi << 4 | lo);
+			i += 2;
+		} else
+			dst[n++] = src[i];
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+/*
  * Parse query string qs (may be NULL) for the nkeys names in keys.  For each
  * known key found, vals[i] points at its decoded value inside buf (bufsz
  * bytes); absent keys leave vals[i] NULL.  On anything but QUERY_OK, *bad is

@@ -16,6 +16,7 @@ enum query_status {
 };
 
 size_t			 query_decode(const char *, size_t, char *);
+size_t			 query_unescape(const char *, size_t, char *);
 enum query_status	 query_parse(const char *, const char *const *, size_t,
 			    const char **, char *, size_t, size_t *);
 

@@ -9,18 +9,17 @@
 #include "db.h"
 #include "http.h"
 #include "json.h"
+#include "pgenc.h"
 #include "post.h"
 #include "reviews.h"
 #include "router.h"
 
-/* List columns, in sql.c's LIST_COLUMNS order. */
-enum {
-	COL_ID, COL_RATING, COL_SUMMARY, COL_RECOMMEND, COL_RESPONSE, COL_BODY,
-	COL_DATE, COL_NAME, COL_HELPFULNESS, COL_PHOTO_ID, COL_PHOTO_URL
+const struct route_param reviews_list_params[LIST__NARGS] = {
+	[LIST_PRODUCT] = { "product_id", VALID_PRODUCT_ID, NULL },
+	[LIST_PAGE] = { "page", VALID_PAGE, "1" },
+	[LIST_COUNT] = { "count", VALID_COUNT, "5" },
+	[LIST_SORT] = { "sort", VALID_SORT, "relevant" },
 };
-
-/* Indexes of GET /reviews parameters in router.c's list_params. */
-enum { ARG_PRODUCT, ARG_PAGE, ARG_COUNT, ARG_SORT };
 
 /* An integer column as a JSON number. */
 static cJSON *
@@ -39,41 +38,41 @@ static int
 reviews_one(cJSON *results, const PGresult *res, int row)
 {
 	char		 date[JSON_DATE_LEN + 1];
-	const char	*id = PQgetvalue(res, row, COL_ID);
+	const char	*id = PQgetvalue(res, row, LIST_COL_ID);
 	cJSON		*r, *photos, *p;
 	int		 n = PQntuples(res);
 
 	if ((r = cJSON_CreateObject()) == NULL)
 		return -1;
 	cJSON_AddItemToArray(results, r);
-	json_iso_date(strtoll(PQgetvalue(res, row, COL_DATE), NULL, 10), date);
-	if (reviews_num(r, "review_id", res, row, COL_ID) == NULL ||
-	    reviews_num(r, "rating", res, row, COL_RATING) == NULL ||
+	json_iso_date(strtoll(PQgetvalue(res, row, LIST_COL_DATE), NULL, 10), date);
+	if (reviews_num(r, "review_id", res, row, LIST_COL_ID) == NULL ||
+	    reviews_num(r, "rating", res, row, LIST_COL_RATING) == NULL ||
 	    cJSON_AddStringToObject(r, "summary",
-	    PQgetvalue(res, row, COL_SUMMARY)) == NULL ||
+	    PQgetvalue(res, row, LIST_COL_SUMMARY)) == NULL ||
 	    cJSON_AddBoolToObject(r, "recommend",
-	    *PQgetvalue(res, row, COL_RECOMMEND) == 't') == NULL ||
-	    (PQgetisnull(res, row, COL_RESPONSE) ?
+	    *PQgetvalue(res, row, LIST_COL_RECOMMEND) == 't') == NULL ||
+	    (PQgetisnull(res, row, LIST_COL_RESPONSE) ?
 	    cJSON_AddNullToObject(r, "response") :
 	    cJSON_AddStringToObject(r, "response",
-	    PQgetvalue(res, row, COL_RESPONSE))) == NULL ||
+	    PQgetvalue(res, row, LIST_COL_RESPONSE))) == NULL ||
 	    cJSON_AddStringToObject(r, "body",
-	    PQgetvalue(res, row, COL_BODY)) == NULL ||
+	    PQgetvalue(res, row, LIST_COL_BODY)) == NULL ||
 	    cJSON_AddStringToObject(r, "date", date) == NULL ||
 	    cJSON_AddStringToObject(r, "reviewer_name",
-	    PQgetvalue(res, row, COL_NAME)) == NULL ||
-	    reviews_num(r, "helpfulness", res, row, COL_HELPFULNESS) == NULL ||
+	    PQgetvalue(res, row, LIST_COL_NAME)) == NULL ||
+	    reviews_num(r, "helpfulness", res, row, LIST_COL_HELPFULNESS) == NULL ||
 	    (photos = cJSON_AddArrayToObject(r, "photos")) == NULL)
 		return -1;
-	for (; row < n && strcmp(PQgetvalue(res, row, COL_ID), id) == 0; row++) {
-		if (PQgetisnull(res, row, COL_PHOTO_ID))
+	for (; row < n && strcmp(PQgetvalue(res, row, LIST_COL_ID), id) == 0; row++) {
+		if (PQgetisnull(res, row, LIST_COL_PHOTO_ID))
 			continue;
 		if ((p = cJSON_CreateObject()) == NULL)
 			return -1;
 		cJSON_AddItemToArray(photos, p);
-		if (reviews_num(p, "id", res, row, COL_PHOTO_ID) == NULL ||
+		if (reviews_num(p, "id", res, row, LIST_COL_PHOTO_ID) == NULL ||
 		    cJSON_AddStringToObject(p, "url",
-		    PQgetvalue(res, row, COL_PHOTO_URL)) == NULL)
+		    PQgetvalue(res, row, LIST_COL_PHOTO_URL)) == NULL)
 			return -1;
 	}
 	return row;
@@ -83,7 +82,7 @@ reviews_one(cJSON *results, const PGresult *res, int row)
  * GET /reviews?product_id=&page=&count=&sort=: one page of a product's
  * non-reported reviews with their photos, in one query.
  */
-void
+struct answer
 reviews_list(struct route_ctx *ctx)
 {
 	static const enum db_stmt by_sort[] = {
@@ -91,38 +90,38 @@ reviews_list(struct route_ctx *ctx)
 		[SORT_HELPFUL] = DB_LIST_HELPFUL,
 		[SORT_RELEVANT] = DB_LIST_RELEVANT,
 	};
-	struct cache_key key = { CACHE_LIST, (uint8_t)ctx->num[ARG_SORT], 0,
-	    (int32_t)ctx->num[ARG_PRODUCT], (int32_t)ctx->num[ARG_PAGE],
-	    (int32_t)ctx->num[ARG_COUNT] };
+	struct cache_key key = { CACHE_LIST, (uint8_t)ctx->num[LIST_SORT], 0,
+	    (int32_t)ctx->num[LIST_PRODUCT], (int32_t)ctx->num[LIST_PAGE],
+	    (int32_t)ctx->num[LIST_COUNT] };
 	char		 product[16], count[16], offset[24];
-	const char	*params[3] = { product, count, offset }, *out;
+	const char	*params[LIST__NPARAMS] = {
+		[LIST_PARAM_PRODUCT] = product,
+		[LIST_PARAM_COUNT] = count,
+		[LIST_PARAM_OFFSET] = offset,
+	};
+	const char	*out;
 	PGresult	*res;
 	cJSON		*root, *results;
 	uint64_t	 gen;
 	size_t		 len;
 	int		 status, row, n;
 
-	if ((out = cache_get(&key, &len)) != NULL) {
-		http_send(ctx->req, 200, NULL, out, len);
-		return;
-	}
+	if ((out = cache_get(&key, &len)) != NULL)
+		return answer_json(200, out, len);
 	gen = cache_generation(key.product);
-	snprintf(product, sizeof(product), "%" PRId64, ctx->num[ARG_PRODUCT]);
-	snprintf(count, sizeof(count), "%" PRId64, ctx->num[ARG_COUNT]);
+	snprintf(product, sizeof(product), "%" PRId64, ctx->num[LIST_PRODUCT]);
+	snprintf(count, sizeof(count), "%" PRId64, ctx->num[LIST_COUNT]);
 	snprintf(offset, sizeof(offset), "%" PRId64,
-	    (ctx->num[ARG_PAGE] - 1) * ctx->num[ARG_COUNT]);
-	res = db_run(by_sort[ctx->num[ARG_SORT]], params, &status);
-	if (res == NULL) {
-		http_send_failure(ctx->req, status);
-		return;
-	}
+	    (ctx->num[LIST_PAGE] - 1) * ctx->num[LIST_COUNT]);
+	if ((res = db_run(by_sort[ctx->num[LIST_SORT]], params, &status)) == NULL)
+		return answer_failure(status);
 	out = NULL;
 	if ((root = cJSON_CreateObject()) == NULL ||
 	    cJSON_AddStringToObject(root, "product", product) == NULL ||
 	    cJSON_AddNumberToObject(root, "page",
-	    (double)(ctx->num[ARG_PAGE] - 1)) == NULL ||
+	    (double)(ctx->num[LIST_PAGE] - 1)) == NULL ||
 	    cJSON_AddNumberToObject(root, "count",
-	    (double)ctx->num[ARG_COUNT]) == NULL ||
+	    (double)ctx->num[LIST_COUNT]) == NULL ||
 	    (results = cJSON_AddArrayToObject(root, "results")) == NULL)
 		goto out;
 	n = PQntuples(res);
@@ -132,72 +131,22 @@ reviews_list(struct route_ctx *ctx)
 	if ((out = json_render(root, &len)) != NULL)
 		cache_put(&key, gen, out, len);
 out:
-	if (out == NULL)
-		http_send_failure(ctx->req, 500);
-	else
-		http_send(ctx->req, 200, NULL, out, len);
 	cJSON_Delete(root);
 	PQclear(res);
-}
-
-/*
- * Write a PostgreSQL array literal of n strings into buf, each quoted with
- * '"' and '\' escaped.  Returns 0, or -1 if it does not fit.
- */
-static int
-reviews_text_array(char *buf, size_t cap, const char *const *v, size_t n)
-{
-	size_t		 o = 0, i;
-	const char	*s;
-
-	if (cap < 3)
-		return -1;
-	buf[o++] = '{';
-	for (i = 0; i < n; i++) {
-		if (o + 4 >= cap)
-			return -1;
-		if (i > 0)
-			buf[o++] = ',';
-		buf[o++] = '"';
-		for (s = v[i]; *s != '\0'; s++) {
-			if (o + 4 >= cap)
-				return -1;
-			if (*s == '"' || *s == '\\')
-				buf[o++] = '\\';
-			buf[o++] = *s;
-		}
-		buf[o++] = '"';
-	}
-	buf[o++] = '}';
-	buf[o] = '\0';
-	return 0;
-}
-
-/* Write an array literal of n integers into buf (big enough by design). */
-static void
-reviews_int_array(char *buf, size_t cap, const int64_t *v, size_t n)
-{
-	size_t	 o = 0, i;
-
-	o += (size_t)snprintf(buf, cap, "{");
-	for (i = 0; i < n && o < cap; i++)
-		o += (size_t)snprintf(buf + o, cap - o, "%s%" PRId64,
-		    i ? "," : "", v[i]);
-	if (o < cap)
-		snprintf(buf + o, cap - o, "}");
+	return out != NULL ? answer_json(200, out, len) : answer_failure(500);
 }
 
 /*
  * Whether every characteristic id of p belongs to its product.  Returns 0
- * when they do; else sends the answer (400 naming the id, or the database
- * failure) and returns -1.
+ * when they do; else -1 with *a set (400 naming the id, or the database
+ * failure).
  */
 static int
-reviews_check_chars(struct route_ctx *ctx, const struct post *p,
-    const char *product)
+reviews_check_chars(const struct post *p, const char *product,
+    struct answer *a)
 {
+	static char	 msg[128];
 	const char	*params[1] = { product };
-	char		 msg[128];
 	PGresult	*res;
 	size_t		 i;
 	int		 status, row, n, found;
@@ -205,7 +154,7 @@ reviews_check_chars(struct route_ctx *ctx, const struct post *p,
 	if (p->nchars == 0)
 		return 0;
 	if ((res = db_run(DB_PRODUCT_CHARS, params, &status)) == NULL) {
-		http_send_failure(ctx->req, status);
+		*a = answer_failure(status);
 		return -1;
 	}
 	n = PQntuples(res);
@@ -219,8 +168,7 @@ reviews_check_chars(struct route_ctx *ctx, const struct post *p,
 			    "is not a characteristic of product %s",
 			    p->char_ids[i], product);
 			PQclear(res);
-			http_send_error(ctx->req, 400, NULL, "characteristics",
-			    msg);
+			*a = answer_error(400, "characteristics", msg);
 			return -1;
 		}
 	}
@@ -229,52 +177,21 @@ reviews_check_chars(struct route_ctx *ctx, const struct post *p,
 }
 
 /*
- * An Idempotency-Key: 1..255 printable ASCII characters.  Returns 1 when
- * good.
+ * The answer to a retry from the key's record, if the key is known: the
+ * original 201 for the same body, 409 for another.  Returns 1 when *a is
+ * the answer (a database failure included), 0 when the key is new.
  */
 static int
-reviews_key_ok(const char *key)
+reviews_replay(const char *key, const char *hex, struct answer *a)
 {
-	size_t	 n = 0;
-
-	for (; key[n] != '\0'; n++)
-		if (key[n] < 0x21 || key[n] > 0x7e)
-			return 0;
-	return n >= 1 && n <= 255;
-}
-
-/* The body as a bytea literal ("\x" and hex) for sha256() in SQL. */
-static void
-reviews_hex(const char *body, size_t len, char *out)
-{
-	static const char	 digits[] = "0123456789abcdef";
-	size_t			 i;
-
-	*out++ = '\\';
-	*out++ = 'x';
-	for (i = 0; i < len; i++) {
-		*out++ = digits[(unsigned char)body[i] >> 4];
-		*out++ = digits[(unsigned char)body[i] & 15];
-	}
-	*out = '\0';
-}
-
-/*
- * Answer a retry from the key's record, if the key is known: the original
- * 201 for the same body, 409 for another.  Returns 1 when it answered
- * (including a database failure), 0 when the key is new.
- */
-static int
-reviews_replay(struct route_ctx *ctx, const char *key, const char *hex)
-{
+	static char	 reply[48];
 	const char	*params[2] = { key, hex };
-	char		 reply[48];
 	PGresult	*res;
 	size_t		 len;
 	int		 status;
 
 	if ((res = db_run(DB_IDEM_GET, params, &status)) == NULL) {
-		http_send_failure(ctx->req, status);
+		*a = answer_failure(status);
 		return 1;
 	}
 	if (PQntuples(res) == 0) {
@@ -284,99 +201,81 @@ reviews_replay(struct route_ctx *ctx, const char *key, const char *hex)
 	if (*PQgetvalue(res, 0, 1) == 't') {
 		len = (size_t)snprintf(reply, sizeof(reply),
 		    "{\"review_id\":%s}", PQgetvalue(res, 0, 0));
-		http_send(ctx->req, 201, "Idempotent-Replayed: true\r\n", reply,
-		    len);
+		*a = answer_json(201, reply, len);
+		a->headers = "Idempotent-Replayed: true\r\n";
 	} else
-		http_send_error(ctx->req, 409, NULL, "Idempotency-Key",
+		*a = answer_error(409, "Idempotency-Key",
 		    "was already used with a different body");
 	PQclear(res);
 	return 1;
 }
 
 /*
- * POST /reviews: check the body, then write the review, its photos, its
- * characteristic ratings and every aggregate in one statement.  With an
- * Idempotency-Key, a retry gets the first answer instead of a second review.
+ * POST /reviews, its body checked by the router (ctx->post): write the
+ * review, its photos, its characteristic ratings and every aggregate in
+ * one statement.  With an Idempotency-Key, a retry gets the first answer
+ * instead of a second review.
  */
-void
+struct answer
 reviews_post(struct route_ctx *ctx)
 {
-	static char	 body[HTTP_BODY_MAX + 1];
-	static char	 hex[2 * HTTP_BODY_MAX + 3];
-	static char	 photos[POST_PHOTOS_MAX * 4200 + 16];
-	char		 product[16], rating[4], ids[POST_CHARS_MAX * 12 + 4];
-	char		 values[POST_CHARS_MAX * 3 + 4], reply[48];
-	const char	*params[12], *field, *complaint;
+	static char	 hex[PGENC_BYTEA_CAP(HTTP_BODY_MAX)];
+	static char	 photos[PGENC_TEXT_ARRAY_CAP(POST_PHOTOS_MAX,
+			    VALID_URL_MAX)];
+	static char	 reply[48];
+	char		 product[16], rating[4];
+	char		 ids[PGENC_INT_ARRAY_CAP(POST_CHARS_MAX)];
+	char		 values[PGENC_INT_ARRAY_CAP(POST_CHARS_MAX)];
 	const char	*key = ctx->req->idempotency_key;
-	struct post	 p;
+	const struct post *p = &ctx->post;
+	const char	*params[POST__NPARAMS] = {
+		[POST_PARAM_PRODUCT] = product,
+		[POST_PARAM_RATING] = rating,
+		[POST_PARAM_SUMMARY] = p->summary,
+		[POST_PARAM_BODY] = p->body,
+		[POST_PARAM_RECOMMEND] = p->recommend ? "t" : "f",
+		[POST_PARAM_NAME] = p->name,
+		[POST_PARAM_EMAIL] = p->email,
+		[POST_PARAM_PHOTOS] = photos,
+		[POST_PARAM_CHAR_IDS] = ids,
+		[POST_PARAM_CHAR_VALUES] = values,
+		[POST_PARAM_KEY] = key,
+		[POST_PARAM_BODY_HEX] = hex,
+	};
+	struct answer	 a;
 	PGresult	*res;
 	size_t		 len;
 	int		 status;
 
-	if (!http_is_json(ctx->req->content_type)) {
-		http_send_error(ctx->req, 415, NULL, "Content-Type",
-		    "must be application/json");
-		return;
+	/* The key's record compares the body as sent. */
+	if (key != NULL) {
+		if (pgenc_bytea(hex, sizeof(hex), ctx->body, ctx->bodylen) < 0)
+			return answer_failure(500);
+		if (reviews_replay(key, hex, &a))
+			return a;
 	}
-	if (key != NULL && !reviews_key_ok(key)) {
-		http_send_error(ctx->req, 400, NULL, "Idempotency-Key",
-		    "must be 1 to 255 printable ASCII characters");
-		return;
-	}
-	if (http_read_body(ctx->req, body, sizeof(body), &len) < 0) {
-		http_send_error(ctx->req, 413, NULL, "body",
-		    "must be at most 65536 bytes");
-		return;
-	}
-	/* The key's record compares the body as sent: hash it before the
-	 * parser marks NULs in place. */
-	if (key != NULL)
-		reviews_hex(body, len, hex);
-	if (post_parse(body, len, &p, &field, &complaint) < 0) {
-		http_send_error(ctx->req, 400, NULL, field, complaint);
-		return;
-	}
-	if (key != NULL && reviews_replay(ctx, key, hex))
-		goto out;
-	snprintf(product, sizeof(product), "%" PRId64, p.product_id);
-	snprintf(rating, sizeof(rating), "%" PRId64, p.rating);
-	if (reviews_check_chars(ctx, &p, product) < 0)
-		goto out;
-	if (reviews_text_array(photos, sizeof(photos), p.photos,
-	    p.nphotos) < 0) {
-		http_send_failure(ctx->req, 500);
-		goto out;
-	}
-	reviews_int_array(ids, sizeof(ids), p.char_ids, p.nchars);
-	reviews_int_array(values, sizeof(values), p.char_values, p.nchars);
-	params[0] = product;
-	params[1] = rating;
-	params[2] = p.summary;
-	params[3] = p.body;
-	params[4] = p.recommend ? "t" : "f";
-	params[5] = p.name;
-	params[6] = p.email;
-	params[7] = photos;
-	params[8] = ids;
-	params[9] = values;
-	params[10] = key;
-	params[11] = hex;
+	snprintf(product, sizeof(product), "%" PRId64, p->product_id);
+	snprintf(rating, sizeof(rating), "%" PRId64, p->rating);
+	if (reviews_check_chars(p, product, &a) < 0)
+		return a;
+	if (pgenc_text_array(photos, sizeof(photos), p->photos,
+	    p->nphotos) < 0 ||
+	    pgenc_int_array(ids, sizeof(ids), p->char_ids, p->nchars) < 0 ||
+	    pgenc_int_array(values, sizeof(values), p->char_values,
+	    p->nchars) < 0)
+		return answer_failure(500);
 	res = db_run(key != NULL ? DB_POST_KEYED : DB_POST, params, &status);
 	if (res == NULL) {
-		/* A concurrent retry with the same key won the race. */
-		if (key != NULL && strcmp(db_sqlstate(), "23505") == 0 &&
-		    reviews_replay(ctx, key, hex))
-			goto out;
-		http_send_failure(ctx->req, status);
-		goto out;
+		/* 409: a concurrent retry with the same key won the race. */
+		if (key != NULL && status == 409 && reviews_replay(key, hex, &a))
+			return a;
+		return answer_failure(status);
 	}
 	len = (size_t)snprintf(reply, sizeof(reply), "{\"review_id\":%s}",
 	    PQgetvalue(res, 0, 0));
 	PQclear(res);
-	cache_bump((int32_t)p.product_id);
-	http_send(ctx->req, 201, NULL, reply, len);
-out:
-	post_free(&p);
+	cache_bump((int32_t)p->product_id);
+	return answer_json(201, reply, len);
 }
 
 /*
@@ -384,7 +283,7 @@ out:
  * review's product, or empty/NULL when there is no such review: 204 after
  * invalidating the product's cached responses, else 404.
  */
-static void
+static struct answer
 reviews_write(struct route_ctx *ctx, enum db_stmt stmt)
 {
 	char		 id[16];
@@ -394,32 +293,28 @@ reviews_write(struct route_ctx *ctx, enum db_stmt stmt)
 	int64_t		 product = 0;
 
 	snprintf(id, sizeof(id), "%" PRId64, ctx->id);
-	if ((res = db_run(stmt, params, &status)) == NULL) {
-		http_send_failure(ctx->req, status);
-		return;
-	}
+	if ((res = db_run(stmt, params, &status)) == NULL)
+		return answer_failure(status);
 	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
 		product = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
 	PQclear(res);
-	if (product == 0) {
-		http_send_error(ctx->req, 404, NULL, "review_id",
+	if (product == 0)
+		return answer_error(404, "review_id",
 		    "does not name an existing review");
-		return;
-	}
 	cache_bump((int32_t)product);
-	http_send_status(ctx->req, 204);
+	return answer_status(204);
 }
 
 /* PUT /reviews/{id}/helpful: one more helpful vote. */
-void
+struct answer
 reviews_helpful(struct route_ctx *ctx)
 {
-	reviews_write(ctx, DB_HELPFUL);
+	return reviews_write(ctx, DB_HELPFUL);
 }
 
 /* PUT /reviews/{id}/report: hide the review and take it out of meta. */
-void
+struct answer
 reviews_report(struct route_ctx *ctx)
 {
-	reviews_write(ctx, DB_REPORT);
+	return reviews_write(ctx, DB_REPORT);
 }

@@ -1,86 +1,109 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "health.h"
 #include "meta.h"
 #include "query.h"
 #include "reviews.h"
 #include "router.h"
 
-static const struct route_param list_params[] = {
-	{ "product_id", VALID_PRODUCT_ID, NULL },
-	{ "page", VALID_PAGE, "1" },
-	{ "count", VALID_COUNT, "5" },
-	{ "sort", VALID_SORT, "relevant" },
-};
-
-static const struct route_param meta_params[] = {
-	{ "product_id", VALID_PRODUCT_ID, NULL },
-};
-
 #define PARAMS(a)	(a), sizeof(a) / sizeof((a)[0])
 
 /* The whole API.  Patterns with several methods list each. */
 static const struct route routes[] = {
-	{ HTTP_GET, "/reviews", PARAMS(list_params), reviews_list },
-	{ HTTP_POST, "/reviews", NULL, 0, reviews_post },
-	{ HTTP_GET, "/reviews/meta", PARAMS(meta_params), meta_get },
-	{ HTTP_PUT, "/reviews/#/helpful", NULL, 0, reviews_helpful },
-	{ HTTP_PUT, "/reviews/#/report", NULL, 0, reviews_report },
-	{ HTTP_GET, "/healthz", NULL, 0, health_get },
+	{ HTTP_GET, "/reviews", PARAMS(reviews_list_params), ROUTE_BODY_NONE,
+	    reviews_list },
+	{ HTTP_POST, "/reviews", NULL, 0, ROUTE_BODY_REVIEW, reviews_post },
+	{ HTTP_GET, "/reviews/meta", PARAMS(meta_params), ROUTE_BODY_NONE,
+	    meta_get },
+	{ HTTP_PUT, "/reviews/#/helpful", NULL, 0, ROUTE_BODY_NONE,
+	    reviews_helpful },
+	{ HTTP_PUT, "/reviews/#/report", NULL, 0, ROUTE_BODY_NONE,
+	    reviews_report },
+	{ HTTP_GET, "/healthz", NULL, 0, ROUTE_BODY_NONE, health_get },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
 
 /*
- * Whether path (len bytes) matches pattern, where '#' stands for one
- * non-empty segment; *seg then points at that segment in path.
+ * Split the len bytes of a raw request path into p's decoded segments.
+ * One trailing slash is dropped (API.md accepts it on every path).  A path
+ * that does not start with '/', is too long or has too many segments gets
+ * no segments at all, so it matches no route.
  */
-static int
-router_fits(const char *pattern, const char *path, size_t len,
-    const char **seg)
+void
+router_split(const char *raw, size_t len, struct route_path *p)
 {
-	const char	*end = path + len;
+	const char	*end, *slash;
+	size_t		 used = 0, n;
 
-	while (*pattern != '\0') {
-		if (*pattern == '#') {
-			if (path == end || *path == '/')
-				return 0;
-			*seg = path;
-			while (path < end && *path != '/')
-				path++;
-			pattern++;
-			continue;
+	p->n = 0;
+	if (len == 0 || raw[0] != '/' || len >= sizeof(p->buf))
+		return;
+	if (len > 1 && raw[len - 1] == '/')
+		len--;
+	end = raw + len;
+	for (raw++; ; raw = slash + 1) {
+		if (p->n == ROUTE_SEGS_MAX) {
+			p->n = 0;
+			return;
 		}
-		if (path == end || *pattern != *path)
-			return 0;
-		pattern++;
-		path++;
+		if ((slash = memchr(raw, '/', (size_t)(end - raw))) == NULL)
+			slash = end;
+		n = query_unescape(raw, (size_t)(slash - raw), p->buf + used);
+		p->seg[p->n] = p->buf + used;
+		p->len[p->n++] = n;
+		used += n + 1;
+		if (slash == end)
+			return;
 	}
-	return path == end;
 }
 
 /*
- * Find the route for method and path (one trailing slash ignored).  On
- * ROUTE_FOUND sets *route and *seg (the '#' segment, NUL-terminated by '/'
- * or the end, or NULL).  On ROUTE_BAD_METHOD writes the Allow list
- * ("GET, POST") into allow.
+ * Whether p's segments fit pattern, where '#' stands for any one segment
+ * (router_args judges it); *id is then its index.
+ */
+static int
+router_fits(const char *pattern, const struct route_path *p, size_t *id)
+{
+	const char	*slash;
+	size_t		 i, n;
+
+	for (i = 0, pattern++; i < p->n; i++, pattern = slash + 1) {
+		if ((slash = strchr(pattern, '/')) == NULL)
+			slash = pattern + strlen(pattern);
+		n = (size_t)(slash - pattern);
+		if (n == 1 && *pattern == '#')
+			*id = i;
+		else if (n != p->len[i] || memcmp(pattern, p->seg[i], n) != 0)
+			return 0;
+		if (*slash == '\0')
+			return i + 1 == p->n;
+	}
+	return 0;
+}
+
+/*
+ * Find the route for method and path.  On ROUTE_FOUND sets *route and *id
+ * (the index of the '#' segment, or (size_t)-1).  On ROUTE_BAD_METHOD
+ * writes the Allow list ("GET, POST") into allow.
  */
 enum route_match
-router_match(enum http_method method, const char *path,
-    const struct route **route, const char **seg, char *allow, size_t allowsz)
+router_match(enum http_method method, const struct route_path *p,
+    const struct route **route, size_t *id, char *allow, size_t allowsz)
 {
 	static const char *const names[] = { "GET", "POST", "PUT" };
-	size_t		 len = strlen(path), i, j;
+	size_t		 i, j, seg;
 	unsigned	 methods = 0;
 
-	if (len > 1 && path[len - 1] == '/')
-		len--;
-	*seg = NULL;
+	*id = (size_t)-1;
 	for (i = 0; i < NROUTES; i++) {
-		if (!router_fits(routes[i].pattern, path, len, seg))
+		seg = (size_t)-1;
+		if (!router_fits(routes[i].pattern, p, &seg))
 			continue;
 		if (routes[i].method == method) {
 			*route = &routes[i];
+			*id = seg;
 			return ROUTE_FOUND;
 		}
 		methods |= routes[i].method;
@@ -96,27 +119,29 @@ router_match(enum http_method method, const char *path,
 }
 
 /*
- * Check the path segment and query string for route, filling ctx.  Returns
- * 0, or -1 with *field and *complaint saying what is wrong (answer 400).
+ * Check the review id segment (index id of p, if any) and the query string
+ * for route, filling ctx.  Returns 0, or -1 with *field and *complaint
+ * saying what is wrong (answer 400).
  */
 int
-router_args(const struct route *route, const char *seg, const char *query,
-    struct route_ctx *ctx, const char **field, const char **complaint)
+router_args(const struct route *route, const struct route_path *p, size_t id,
+    const char *query, struct route_ctx *ctx, const char **field,
+    const char **complaint)
 {
 	const char		*names[ROUTE_PARAMS_MAX];
-	char			 id[16];
-	size_t			 i, n, bad = 0;
+	char			 seg[16];
+	size_t			 i, bad = 0;
 
-	if (seg != NULL) {
+	if (p != NULL && id < p->n) {
 		*field = "review_id";
-		n = strcspn(seg, "/");
-		if (n >= sizeof(id)) {
+		/* A decoded NUL would cut the C string short: refuse it. */
+		if (p->len[id] >= sizeof(seg) ||
+		    memchr(p->seg[id], '\0', p->len[id]) != NULL) {
 			*complaint = valid_str(VALID_REVIEW_ID, "", &ctx->id);
 			return -1;
 		}
-		memcpy(id, seg, n);
-		id[n] = '\0';
-		if ((*complaint = valid_str(VALID_REVIEW_ID, id, &ctx->id)) != NULL)
+		memcpy(seg, p->seg[id], p->len[id] + 1);
+		if ((*complaint = valid_str(VALID_REVIEW_ID, seg, &ctx->id)) != NULL)
 			return -1;
 	}
 	for (i = 0; i < route->nparams; i++)
@@ -153,32 +178,90 @@ router_args(const struct route *route, const char *seg, const char *query,
 	return 0;
 }
 
-/* Route one request: answer 404, 405 or 400 here, else run its handler. */
+/*
+ * Read and check a review body (ROUTE_BODY_REVIEW) into ctx: 415 for
+ * another content type, 400 for a bad Idempotency-Key, 413 past
+ * HTTP_BODY_MAX, 400 naming the field for a bad review.  Returns 0, or -1
+ * with *a set.  ctx->body keeps the bytes as sent (an Idempotency-Key's
+ * record compares them); the parser works on a copy, which it changes.
+ */
+static int
+router_review(struct route_ctx *ctx, struct answer *a)
+{
+	static char	 raw[HTTP_BODY_MAX + 1], work[HTTP_BODY_MAX + 1];
+	struct http_req	*req = ctx->req;
+	const char	*field, *complaint;
+	size_t		 len;
+
+	if (!http_is_json(req->content_type)) {
+		*a = answer_error(415, "Content-Type", "must be application/json");
+		return -1;
+	}
+	if (req->idempotency_key != NULL &&
+	    (complaint = valid_idempotency_key(req->idempotency_key)) != NULL) {
+		*a = answer_error(400, "Idempotency-Key", complaint);
+		return -1;
+	}
+	if (http_read_body(req, raw, sizeof(raw), &len) < 0) {
+		*a = answer_error(413, "body", "must be at most " VALID_XSTR(HTTP_BODY_MAX) " bytes");
+		return -1;
+	}
+	memcpy(work, raw, len + 1);
+	if (post_parse(work, len, &ctx->post, &field, &complaint) < 0) {
+		*a = answer_error(400, field, complaint);
+		return -1;
+	}
+	ctx->body = raw;
+	ctx->bodylen = len;
+	return 0;
+}
+
+/* Route one request: 404, 405 or 400 here, else its handler's answer. */
 void
 router_dispatch(struct http_req *req)
 {
 	static struct route_ctx	 ctx;
+	static struct route_path path;
+	static char		 allow[64], hdr[96];
 	const struct route	*route;
-	const char		*seg, *field, *complaint;
-	char			 allow[64], hdr[96];
+	const char		*field, *complaint;
+	struct answer		 a;
+	size_t			 id;
 
-	switch (router_match(req->method, req->path, &route, &seg, allow,
+	router_split(req->path, req->pathlen, &path);
+	switch (router_match(req->method, &path, &route, &id, allow,
 	    sizeof(allow))) {
 	case ROUTE_NOT_FOUND:
-		http_send_error(req, 404, NULL, NULL, "not found");
-		return;
+		a = answer_error(404, NULL, "not found");
+		goto out;
 	case ROUTE_BAD_METHOD:
 		snprintf(hdr, sizeof(hdr), "Allow: %s\r\n", allow);
-		http_send_error(req, 405, hdr, NULL, "method not allowed");
-		return;
+		a = answer_error(405, NULL, "method not allowed");
+		a.headers = hdr;
+		goto out;
 	case ROUTE_FOUND:
 		break;
 	}
 	ctx.req = req;
 	ctx.id = 0;
-	if (router_args(route, seg, req->query, &ctx, &field, &complaint) < 0) {
-		http_send_error(req, 400, NULL, field, complaint);
-		return;
+	ctx.body = NULL;
+	ctx.bodylen = 0;
+	if (router_args(route, &path, id, req->query, &ctx, &field,
+	    &complaint) < 0) {
+		a = answer_error(400, field, complaint);
+		goto out;
 	}
-	route->handler(&ctx);
+	switch (route->body) {
+	case ROUTE_BODY_NONE:
+		a = route->handler(&ctx);
+		break;
+	case ROUTE_BODY_REVIEW:
+		if (router_review(&ctx, &a) < 0)
+			break;
+		a = route->handler(&ctx);
+		post_free(&ctx.post);
+		break;
+	}
+out:
+	http_answer(req, &a);
 }

@@ -1,7 +1,8 @@
 /*
- * Dispatch from a table of {method, pattern, query parameters, handler}
- * (Redis, lwan).  Path and query input are checked here, before a handler
- * runs, so handlers never re-check it.
+ * Dispatch from a table of {method, pattern, query parameters, body rule,
+ * handler} (Redis, lwan).  Path, query and body are checked here, before a
+ * handler runs, so handlers never re-check their input; a handler returns
+ * what to answer and router_dispatch writes it.
  */
 #ifndef ROUTER_H
 #define ROUTER_H
@@ -10,16 +11,31 @@
 #include <stdint.h>
 
 #include "http.h"
+#include "post.h"
 #include "valid.h"
 
 #define ROUTE_PARAMS_MAX	4
 #define ROUTE_QUERY_MAX		4096
+#define ROUTE_SEGS_MAX		8
+#define ROUTE_PATH_MAX		8192	/* NGINX's request line limit */
 
 /* A known query parameter; fallback NULL means it is required. */
 struct route_param {
 	const char	*name;
 	enum valid_rule	 rule;
 	const char	*fallback;
+};
+
+/*
+ * A request path split at its slashes into percent-decoded segments.  A
+ * segment keeps whatever it decodes to, '/' and NUL included (len says how
+ * long): "1%2F..%2F2" is one segment, and not a review id.
+ */
+struct route_path {
+	size_t		 n;
+	const char	*seg[ROUTE_SEGS_MAX];
+	size_t		 len[ROUTE_SEGS_MAX];
+	char		 buf[ROUTE_PATH_MAX];
 };
 
 /* What a handler gets: the request and its checked input. */
@@ -29,6 +45,17 @@ struct route_ctx {
 	const char	*arg[ROUTE_PARAMS_MAX];		/* decoded values */
 	int64_t		 num[ROUTE_PARAMS_MAX];		/* their meaning */
 	char		 buf[ROUTE_QUERY_MAX];
+	const char	*body;		/* the body as sent (ROUTE_BODY_JSON) */
+	size_t		 bodylen;
+	struct post	 post;		/* POST /reviews: the checked review */
+};
+
+/* What a route takes for a body, checked before its handler runs. */
+enum route_body {
+	ROUTE_BODY_NONE,	/* whatever is sent is ignored */
+	ROUTE_BODY_REVIEW	/* application/json, at most HTTP_BODY_MAX
+				 * bytes, a review (post.c); an optional
+				 * Idempotency-Key header */
 };
 
 struct route {
@@ -36,7 +63,8 @@ struct route {
 	const char			*pattern;	/* '#': a review id */
 	const struct route_param	*params;
 	size_t				 nparams;
-	void				(*handler)(struct route_ctx *);
+	enum route_body			 body;
+	struct answer			(*handler)(struct route_ctx *);
 };
 
 enum route_match {
@@ -45,10 +73,12 @@ enum route_match {
 	ROUTE_BAD_METHOD
 };
 
-enum route_match router_match(enum http_method, const char *,
-		    const struct route **, const char **, char *, size_t);
-int		 router_args(const struct route *, const char *, const char *,
-		    struct route_ctx *, const char **, const char **);
+void		 router_split(const char *, size_t, struct route_path *);
+enum route_match router_match(enum http_method, const struct route_path *,
+		    const struct route **, size_t *, char *, size_t);
+int		 router_args(const struct route *, const struct route_path *,
+		    size_t, const char *, struct route_ctx *, const char **,
+		    const char **);
 void		 router_dispatch(struct http_req *);
 
 #endif

@@ -97,18 +97,19 @@ valid_text(const char *s, size_t minc, size_t maxc, const char *complaint)
 }
 
 /*
- * An address shaped local@domain.tld: at most 60 characters, exactly one @,
+ * An address shaped local@domain.tld: at most VALID_EMAIL_MAX characters, exactly one @,
  * a non-empty local part, a domain holding a dot that neither starts nor
  * ends it, and no whitespace or control characters anywhere.
  */
 const char *
 valid_email(const char *s)
 {
-	static const char	 bad[] = "must be an email address like name@example.com (at most 60 characters)";
+	static const char	 bad[] = "must be an email address like name@example.com (at most "
+	    VALID_XSTR(VALID_EMAIL_MAX) " characters)";
 	const char		*at, *dot, *p;
 	size_t			 n;
 
-	if (!utf8_check(s, &n) || n == 0 || n > 60)
+	if (!utf8_check(s, &n) || n == 0 || n > VALID_EMAIL_MAX)
 		return bad;
 	for (p = s; *p != '\0'; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
@@ -122,17 +123,17 @@ valid_email(const char *s)
 }
 
 /*
- * An absolute http or https URL of at most 2048 characters with a non-empty
+ * An absolute http or https URL of at most VALID_URL_MAX characters with a non-empty
  * host and no whitespace or control characters.
  */
 const char *
 valid_url(const char *s)
 {
-	static const char	 bad[] = "must be absolute http(s) URLs of at most 2048 characters";
+	static const char	 bad[] = VALID_URL_COMPLAINT;
 	const char		*p;
 	size_t			 n;
 
-	if (!utf8_check(s, &n) || n > 2048)
+	if (!utf8_check(s, &n) || n > VALID_URL_MAX)
 		return bad;
 	if (strncmp(s, "http://", 7) == 0)
 		p = s + 7;
@@ -145,5 +146,23 @@ valid_url(const char *s)
 	for (; *p != '\0'; p++)
 		if ((unsigned char)*p <= 0x20 || *p == 0x7f)
 			return bad;
+	return NULL;
+}
+
+/*
+ * An Idempotency-Key header: 1..VALID_KEY_MAX printable ASCII characters.
+ * Returns NULL when good, else the complaint.
+ */
+const char *
+valid_idempotency_key(const char *key)
+{
+	size_t	 n = 0;
+
+	for (; key[n] != '\0'; n++)
+		if (key[n] < 0x21 || key[n] > 0x7e)
+			break;
+	if (key[n] != '\0' || n < 1 || n > VALID_KEY_MAX)
+		return "must be 1 to " VALID_XSTR(VALID_KEY_MAX)
+		    " printable ASCII characters";
 	return NULL;
 }

@@ -13,6 +13,16 @@
 
 struct cJSON;
 
+/* Limits of API.md, named once; messages quote them with VALID_XSTR. */
+#define VALID_URL_MAX		2048	/* characters of a photo URL */
+#define VALID_EMAIL_MAX		60	/* characters of an email */
+#define VALID_KEY_MAX		255	/* bytes of an Idempotency-Key */
+#define VALID_URL_COMPLAINT \
+	"must be absolute http(s) URLs of at most " VALID_XSTR(VALID_URL_MAX) \
+	" characters"
+#define VALID_STR(x)		#x
+#define VALID_XSTR(x)		VALID_STR(x)
+
 /* The integer and word rules of API.md. */
 enum valid_rule {
 	VALID_PRODUCT_ID,	/* 1..2147483647 */
@@ -36,5 +46,6 @@ const char	*valid_json_int(enum valid_rule, const struct cJSON *, int64_t *);
 const char	*valid_text(const char *, size_t, size_t, const char *);
 const char	*valid_email(const char *);
 const char	*valid_url(const char *);
+const char	*valid_idempotency_key(const char *);
 
 #endif

@@ -3,12 +3,14 @@
  * router_args on a match.  Handlers are never called.
  *
  * Input: the first byte picks the method (GET, POST, PUT or another); the
- * rest, up to a NUL byte, is the path ($uri: decoded by NGINX, so any byte
- * but NUL), and what follows the NUL, up to the next one, is the raw query
- * string.  No NUL at all means no query string (NULL).
+ * rest, up to a NUL byte, is the raw path (as the client sent it: NGINX
+ * passes it undecoded), and what follows the NUL, up to the next one, is
+ * the raw query string.  No NUL at all means no query string (NULL).
  *
- * router_match's answer is checked against a table of API.md's paths
- * written here (one trailing slash ignored; the Allow list for a 405);
+ * router_split and router_match's answer are checked against a model
+ * written here: the path split at '/', each segment's %XX decoded, one
+ * trailing slash ignored, at most 8 segments, then API.md's paths (the
+ * Allow list for a 405);
  * router_args' against API.md's rules: review_id a string of at most 15
  * digits worth 1..2147483647, product_id 1..2147483647, page 1..100000,
  * count 1..1000, sort one of three words, each value agreeing with its
@@ -33,48 +35,86 @@ fail(const char *what, const char *path, const char *query)
 	abort();
 }
 
-/* Whether s (len bytes) is "/reviews/X/" tail with X non-empty, no '/'. */
-static int
-ref_id_path(const char *s, size_t len, const char *tail)
-{
-	size_t	 tl = strlen(tail), x;
-
-	if (len < 9 + 1 + 1 + tl || memcmp(s, "/reviews/", 9) != 0)
-		return 0;
-	if (s[len - tl - 1] != '/' || memcmp(s + len - tl, tail, tl) != 0)
-		return 0;
-	x = len - tl - 1 - 9;	/* the length of X */
-	return memchr(s + 9, '/', x) == NULL;
-}
+/* The model of a split path: decoded segments, or n == 0 for none. */
+struct ref_path {
+	size_t	 n;
+	char	 seg[ROUTE_SEGS_MAX][ROUTE_PATH_MAX];
+	size_t	 len[ROUTE_SEGS_MAX];
+};
 
 static int
-ref_is(const char *s, size_t len, const char *what)
+ref_hex(char c)
 {
-	return len == strlen(what) && memcmp(s, what, len) == 0;
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if ((c | 0x20) >= 'a' && (c | 0x20) <= 'f')
+		return (c | 0x20) - 'a' + 10;
+	return -1;
 }
 
-/* The methods API.md serves at path (one trailing slash ignored). */
-static unsigned
-ref_methods(const char *path)
+/* Split raw the way API.md and the README's "Paths" say. */
+static void
+ref_split(const char *raw, struct ref_path *p)
 {
-	size_t	 len = strlen(path);
+	size_t	 len = strlen(raw), i, k = 0;
 
-	if (len > 1 && path[len - 1] == '/')
+	p->n = 0;
+	if (len == 0 || raw[0] != '/' || len >= ROUTE_PATH_MAX)
+		return;
+	if (len > 1 && raw[len - 1] == '/')
 		len--;
-	if (ref_is(path, len, "/reviews"))
-		return HTTP_GET | HTTP_POST;
-	if (ref_is(path, len, "/reviews/meta") || ref_is(path, len, "/healthz"))
+	p->n = 1;
+	p->len[0] = 0;
+	for (i = 1; i < len; i++) {
+		if (raw[i] == '/') {
+			if (p->n == ROUTE_SEGS_MAX) {
+				p->n = 0;
+				return;
+			}
+			p->len[p->n++] = 0;
+			continue;
+		}
+		k = p->n - 1;
+		if (raw[i] == '%' && i + 2 < len && ref_hex(raw[i + 1]) >= 0 &&
+		    ref_hex(raw[i + 2]) >= 0) {
+			p->seg[k][p->len[k]++] = (char)(ref_hex(raw[i + 1]) * 16 +
+			    ref_hex(raw[i + 2]));
+			i += 2;
+		} else
+			p->seg[k][p->len[k]++] = raw[i];
+	}
+}
+
+static int
+ref_seg_is(const struct ref_path *p, size_t i, const char *what)
+{
+	return p->len[i] == strlen(what) &&
+	    memcmp(p->seg[i], what, p->len[i]) == 0;
+}
+
+/* The methods API.md serves at path p. */
+static unsigned
+ref_methods(const struct ref_path *p)
+{
+	if (p->n == 1 && ref_seg_is(p, 0, "healthz"))
 		return HTTP_GET;
-	if (ref_id_path(path, len, "helpful") || ref_id_path(path, len, "report"))
+	if (p->n < 1 || !ref_seg_is(p, 0, "reviews"))
+		return 0;
+	if (p->n == 1)
+		return HTTP_GET | HTTP_POST;
+	if (p->n == 2)
+		return ref_seg_is(p, 1, "meta") ? HTTP_GET : 0;
+	if (p->n == 3 && (ref_seg_is(p, 2, "helpful") ||
+	    ref_seg_is(p, 2, "report")))
 		return HTTP_PUT;
 	return 0;
 }
 
-/* A review id segment (up to '/' or the end) API.md accepts. */
+/* A review id segment API.md accepts: 1..15 digits worth 1..2147483647. */
 static int
-ref_review_id(const char *seg)
+ref_review_id(const char *seg, size_t n)
 {
-	size_t	 n = strcspn(seg, "/"), i;
+	size_t	 i;
 	int64_t	 v = 0;
 
 	if (n == 0 || n > 15)
@@ -103,8 +143,8 @@ check_int(const char *text, int64_t v, int64_t max, const char *path,
 
 /* router_args on a found route, and what it must have said. */
 static void
-check_args(const struct route *route, const char *seg, const char *path,
-    const char *query)
+check_args(const struct route *route, const struct route_path *p, size_t id,
+    const char *path, const char *query)
 {
 	static const char *const sorts[] = { "newest", "helpful", "relevant" };
 	struct route_ctx	*ctx;
@@ -114,14 +154,14 @@ check_args(const struct route *route, const char *seg, const char *path,
 
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		abort();
-	rc = router_args(route, seg, query, ctx, &field, &complaint);
-	if (seg != NULL && !ref_review_id(seg)) {
+	rc = router_args(route, p, id, query, ctx, &field, &complaint);
+	if (id < p->n && !ref_review_id(p->seg[id], p->len[id])) {
 		if (rc != -1 || field == NULL || strcmp(field, "review_id") != 0)
 			fail("a bad review id not refused as review_id", path,
 			    query);
 	}
 	if (rc == 0) {
-		if (seg != NULL && (ctx->id < 1 || ctx->id > 2147483647))
+		if (id < p->n && (ctx->id < 1 || ctx->id > 2147483647))
 			fail("review id out of range", path, query);
 		for (i = 0; i < route->nparams; i++) {
 			const char *name = route->params[i].name;
@@ -166,13 +206,15 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const enum http_method methods[] = { HTTP_GET, HTTP_POST,
 	    HTTP_PUT, HTTP_OTHER };
-	static const char	 unset;		/* router_match must reset seg */
+	static struct route_path p;
+	static struct ref_path	 ref;
 	const struct route	*route = NULL;
-	const char		*seg = &unset, *query = NULL;
+	const char		*query = NULL;
 	char			*in, *path, *nul, allow[64], want[64];
 	enum http_method	 method;
 	enum route_match	 m;
 	unsigned		 expect;
+	size_t			 i, id = 77;
 
 	if (size < 1)
 		return 0;
@@ -186,17 +228,26 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if ((nul = memchr(in, '\0', size - 1)) != NULL)
 		query = nul + 1;	/* ends at the next NUL, or the copy's */
 
-	expect = ref_methods(path);
+	ref_split(path, &ref);
+	router_split(path, strlen(path), &p);
+	if (p.n != ref.n)
+		fail("split into another number of segments", path, query);
+	for (i = 0; i < p.n; i++)
+		if (p.len[i] != ref.len[i] ||
+		    memcmp(p.seg[i], ref.seg[i], p.len[i]) != 0 ||
+		    p.seg[i][p.len[i]] != '\0')
+			fail("a segment decoded otherwise", path, query);
+	expect = ref_methods(&ref);
 	memset(allow, 'z', sizeof(allow));
-	m = router_match(method, path, &route, &seg, allow, sizeof(allow));
+	m = router_match(method, &p, &route, &id, allow, sizeof(allow));
 	switch (m) {
 	case ROUTE_FOUND:
 		if (!(expect & method) || route == NULL || route->method != method)
 			fail("found a route API.md does not have", path, query);
-		if ((expect == HTTP_PUT) != (seg != NULL) ||
-		    (seg != NULL && seg != path + 9))
+		if ((expect == HTTP_PUT) != (id == 1) ||
+		    (expect != HTTP_PUT && id != (size_t)-1))
 			fail("wrong review id segment", path, query);
-		check_args(route, seg, path, query);
+		check_args(route, &p, id, path, query);
 		break;
 	case ROUTE_BAD_METHOD:
 		if (expect == 0 || (expect & method))
