@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "clock.h"
-#include "hash.h"
+#include "rng.h"
 
 /* Row counts of the original data set, scale 1.0. */
 #define GEN_PRODUCTS	1000011.0
@@ -60,15 +60,6 @@ enum gen_file {
 	GEN_F_CHARS,
 	GEN_F_CHARREVS,
 	GEN_F__MAX
-};
-
-/* Independent random streams; a row's stream is seeded by its id. */
-enum gen_stream {
-	GEN_S_PLAN = 1,
-	GEN_S_REVIEW,
-	GEN_S_PHOTO,
-	GEN_S_SWAP,
-	GEN_S_CHARREV
 };
 
 struct gen_file_def {
@@ -375,11 +366,6 @@ static const struct {
 /* "00".."99", for two-digits-at-a-time integer formatting. */
 static char gen_digits[200];
 
-/* splitmix64 state: one per row, seeded from (seed, stream, id). */
-struct gen_rng {
-	uint64_t	 s;
-};
-
 /*
  * The per-product plan and the first row id of every chunk in every file;
  * read-only once the workers start.
@@ -422,42 +408,11 @@ struct gen_run {
 	int			 fail_errno;
 };
 
-/* Seed a generator for row id of a stream, independent of all others. */
-static void
-gen_rng_seed(struct gen_rng *r, uint64_t seed, enum gen_stream stream,
-    uint64_t id)
-{
-	r->s = hash_mix(hash_mix(seed + 0xD1B54A32D192ED03ULL * (uint64_t)stream)
-	    ^ (id * 0x9E3779B97F4A7C15ULL));
-}
-
-/* Next 64 random bits (splitmix64). */
-static uint64_t
-gen_next(struct gen_rng *r)
-{
-	r->s += 0x9E3779B97F4A7C15ULL;
-	return hash_mix(r->s);
-}
-
-/* A uniform integer in [0, n), by multiply-shift (bias below 2^-32). */
-static uint64_t
-gen_below(struct gen_rng *r, uint64_t n)
-{
-	return (uint64_t)(((unsigned __int128)gen_next(r) * n) >> 64);
-}
-
-/* A uniform double in [0, 1). */
-static double
-gen_unit(struct gen_rng *r)
-{
-	return (double)(gen_next(r) >> 11) * (1.0 / 9007199254740992.0);
-}
-
 /* A uniformly chosen entry of a text pool. */
 static const struct gen_text *
-gen_pick(struct gen_rng *r, const struct gen_text *pool, size_t n)
+gen_pick(struct rng *r, const struct gen_text *pool, size_t n)
 {
-	return &pool[gen_below(r, n)];
+	return &pool[rng_below(r, n)];
 }
 
 /* round(x) for the non-negative counts here, without libm. */
@@ -595,15 +550,15 @@ gen_buf_str(struct gen_buf *b, const char *s)
  * the rest of the review's fields.
  */
 static void
-gen_review_core(uint64_t seed, uint64_t rid, struct gen_rng *r,
+gen_review_core(uint64_t seed, uint64_t rid, struct rng *r,
     unsigned *rating, unsigned *nphoto)
 {
 	uint64_t	 x;
 
-	gen_rng_seed(r, seed, GEN_S_REVIEW, rid);
-	x = gen_below(r, 1000);
+	rng_seed(r, seed, RNG_S_REVIEW, rid);
+	x = rng_below(r, 1000);
 	*rating = x < 60 ? 1 : x < 130 ? 2 : x < 260 ? 3 : x < 540 ? 4 : 5;
-	x = gen_below(r, 100000);
+	x = rng_below(r, 100000);
 	*nphoto = x < 75300 ? 0 : x < 87300 ? 1 : x < 93300 ? 2 :
 	    x < 96800 ? 3 : x < 98800 ? 4 : 5;
 }
@@ -617,13 +572,13 @@ gen_mood(unsigned rating)
 
 /* A summary (<= 120 bytes) matching the rating's mood, into out. */
 static size_t
-gen_summary(struct gen_rng *r, unsigned rating, char *out)
+gen_summary(struct rng *r, unsigned rating, char *out)
 {
 	const struct gen_text	*a, *n, *e, *t;
 	unsigned		 mood = gen_mood(rating);
 	char			*p = out;
 
-	if (gen_below(r, 100) < 35) {
+	if (rng_below(r, 100) < 35) {
 		a = mood == 2 ? gen_pick(r, gen_sum_adj_pos,
 		    GEN_NELEM(gen_sum_adj_pos)) : gen_pick(r, gen_sum_adj_neg,
 		    GEN_NELEM(gen_sum_adj_neg));
@@ -646,9 +601,9 @@ gen_summary(struct gen_rng *r, unsigned rating, char *out)
 
 /* One body sentence, leaning to the rating's mood. */
 static const struct gen_text *
-gen_body_sentence(struct gen_rng *r, unsigned rating)
+gen_body_sentence(struct rng *r, unsigned rating)
 {
-	uint64_t	 x = gen_below(r, 1000);
+	uint64_t	 x = rng_below(r, 1000);
 
 	if (x < 12)
 		return gen_pick(r, gen_body_intl, GEN_NELEM(gen_body_intl));
@@ -683,10 +638,10 @@ gen_body_sentence(struct gen_rng *r, unsigned rating)
  * UTF-8 boundary is only a backstop for a short body.)
  */
 static size_t
-gen_body(struct gen_rng *r, unsigned rating, char *out)
+gen_body(struct rng *r, unsigned rating, char *out)
 {
 	const struct gen_text	*t;
-	double			 u = gen_unit(r);
+	double			 u = rng_unit(r);
 	size_t			 target, len = 0, nch = 0;
 	uint64_t		 x;
 
@@ -694,7 +649,7 @@ gen_body(struct gen_rng *r, unsigned rating, char *out)
 	    (size_t)(u * u * u * (GEN_BODY_MAX - GEN_BODY_MIN + 1));
 	while (nch < target) {
 		if (len > 0) {
-			x = gen_below(r, 1000);
+			x = rng_below(r, 1000);
 			if (x < 4)
 				out[len++] = '\n';
 			else if (x < 6) {
@@ -724,34 +679,34 @@ gen_body(struct gen_rng *r, unsigned rating, char *out)
 
 /* A reviewer name (<= 30 bytes), handle-like or first name plus digits. */
 static size_t
-gen_name(struct gen_rng *r, char *out)
+gen_name(struct rng *r, char *out)
 {
 	const struct gen_text	*a, *n;
 	char			*p = out;
 
-	if (gen_below(r, 100) < 70) {
+	if (rng_below(r, 100) < 70) {
 		a = gen_pick(r, gen_name_adj, GEN_NELEM(gen_name_adj));
 		n = gen_pick(r, gen_name_noun, GEN_NELEM(gen_name_noun));
 		p = gen_put(p, a->s, a->len);
 		p = gen_put(p, n->s, n->len);
-		if (gen_below(r, 2) == 0)
-			p = gen_put_u64(p, gen_below(r, 1000));
+		if (rng_below(r, 2) == 0)
+			p = gen_put_u64(p, rng_below(r, 1000));
 	} else {
 		a = gen_pick(r, gen_name_first, GEN_NELEM(gen_name_first));
 		p = gen_put(p, a->s, a->len);
-		p = gen_put_u64(p, gen_below(r, 100000));
+		p = gen_put_u64(p, rng_below(r, 100000));
 	}
 	return (size_t)(p - out);
 }
 
 /* A reviewer email (<= 40 bytes) shaped local@domain.tld. */
 static size_t
-gen_email(struct gen_rng *r, char *out)
+gen_email(struct rng *r, char *out)
 {
 	const struct gen_text	*f, *s, *l, *d;
 	char			*p = out;
 
-	if (gen_below(r, 100) < 5)
+	if (rng_below(r, 100) < 5)
 		return (size_t)(gen_put(p, "first.last@gmail.com", 20) - out);
 	f = gen_pick(r, gen_mail_first, GEN_NELEM(gen_mail_first));
 	s = gen_pick(r, gen_mail_sep, GEN_NELEM(gen_mail_sep));
@@ -760,8 +715,8 @@ gen_email(struct gen_rng *r, char *out)
 	p = gen_put(p, f->s, f->len);
 	p = gen_put(p, s->s, s->len);
 	p = gen_put(p, l->s, l->len);
-	if (gen_below(r, 100) < 40)
-		p = gen_put_u64(p, gen_below(r, 10000));
+	if (rng_below(r, 100) < 40)
+		p = gen_put_u64(p, rng_below(r, 10000));
 	*p++ = '@';
 	p = gen_put(p, d->s, d->len);
 	return (size_t)(p - out);
@@ -774,7 +729,7 @@ gen_email(struct gen_rng *r, char *out)
 static size_t
 gen_review_row(char *out, uint64_t seed, uint64_t rid, uint32_t pid)
 {
-	struct gen_rng		 r;
+	struct rng		 r;
 	const struct gen_text	*t;
 	char			 text[GEN_TEXT_MAX];
 	char			*p = out;
@@ -788,29 +743,29 @@ gen_review_row(char *out, uint64_t seed, uint64_t rid, uint32_t pid)
 	*p++ = ',';
 	*p++ = (char)('0' + rating);
 	*p++ = ',';
-	p = gen_put_u64(p, GEN_DATE_FIRST + gen_below(&r, GEN_DATE_SPAN));
+	p = gen_put_u64(p, GEN_DATE_FIRST + rng_below(&r, GEN_DATE_SPAN));
 	*p++ = ',';
 	p = gen_put_quoted(p, text, gen_summary(&r, rating, text));
 	*p++ = ',';
 	p = gen_put_quoted(p, text, gen_body(&r, rating, text));
 	*p++ = ',';
-	x = gen_below(&r, 100);
+	x = rng_below(&r, 100);
 	p = gen_put_bool(p, x < (rating == 5 ? 96u : rating == 4 ? 90u :
 	    rating == 3 ? 60u : rating == 2 ? 25u : 10u));
 	*p++ = ',';
-	p = gen_put_bool(p, gen_below(&r, 1000) < 20);
+	p = gen_put_bool(p, rng_below(&r, 1000) < 20);
 	*p++ = ',';
 	p = gen_put_quoted(p, text, gen_name(&r, text));
 	*p++ = ',';
 	p = gen_put_quoted(p, text, gen_email(&r, text));
 	*p++ = ',';
-	if (gen_below(&r, 100) < 10) {
+	if (rng_below(&r, 100) < 10) {
 		t = gen_pick(&r, gen_responses, GEN_NELEM(gen_responses));
 		p = gen_put_quoted(p, t->s, t->len);
 	} else
 		p = gen_put(p, "null", 4);
 	*p++ = ',';
-	for (h = 0; h < 30 && gen_below(&r, 100) < 78; h++)
+	for (h = 0; h < 30 && rng_below(&r, 100) < 78; h++)
 		continue;
 	p = gen_put_u64(p, h);
 	*p++ = '\n';
@@ -825,19 +780,19 @@ gen_photo_row(char *out, uint64_t seed, uint64_t id, uint64_t rid,
 	static const char	 hex[] = "0123456789abcdef";
 	static const unsigned	 widths[] = { 300, 500, 634, 750, 975, 1000,
 	    1234, 1350, 1500, 1650, 2000 };
-	struct gen_rng		 r;
+	struct rng		 r;
 	char			*p = out;
 	char			 url[GEN_SMALL_MAX];
 	char			*u = url;
 	uint64_t		 x;
 	unsigned		 i;
 
-	gen_rng_seed(&r, seed, GEN_S_PHOTO, id);
+	rng_seed(&r, seed, RNG_S_PHOTO, id);
 	p = gen_put_u64(p, id);
 	*p++ = ',';
 	p = gen_put_u64(p, rid);
 	*p++ = ',';
-	if (gen_below(&r, 100) < 60) {
+	if (rng_below(&r, 100) < 60) {
 		u = gen_put(u, "https://images.example/p/", 25);
 		u = gen_put_u64(u, rid);
 		*u++ = '-';
@@ -845,17 +800,17 @@ gen_photo_row(char *out, uint64_t seed, uint64_t id, uint64_t rid,
 		u = gen_put(u, ".jpg", 4);
 	} else {
 		u = gen_put(u, "https://images.unsplash.com/photo-", 34);
-		u = gen_put_u64(u, 1400000000 + gen_below(&r, 220000000));
+		u = gen_put_u64(u, 1400000000 + rng_below(&r, 220000000));
 		*u++ = '-';
-		x = gen_next(&r);
+		x = rng_next(&r);
 		for (i = 0; i < 12; i++, x >>= 4)
 			*u++ = hex[x & 15];
 		u = gen_put(u, "?ixlib=rb-1.2.1&", 16);
-		if (gen_below(&r, 100) < 30)
+		if (rng_below(&r, 100) < 30)
 			u = gen_put(u, "ixid=eyJhcHBfaWQiOjEyMDd9&", 26);
 		u = gen_put(u, "auto=format&fit=crop&w=", 23);
-		u = gen_put_u64(u, widths[gen_below(&r, GEN_NELEM(widths))]);
-		u = gen_put(u, gen_below(&r, 4) == 0 ? "&q=60" : "&q=80", 5);
+		u = gen_put_u64(u, widths[rng_below(&r, GEN_NELEM(widths))]);
+		u = gen_put(u, rng_below(&r, 4) == 0 ? "&q=60" : "&q=80", 5);
 	}
 	p = gen_put_quoted(p, url, (size_t)(u - url));
 	*p++ = '\n';
@@ -868,9 +823,9 @@ gen_photo_row(char *out, uint64_t seed, uint64_t id, uint64_t rid,
  * review is happy and wander when it is not.
  */
 static unsigned
-gen_char_value(struct gen_rng *r, unsigned rating, unsigned name)
+gen_char_value(struct rng *r, unsigned rating, unsigned name)
 {
-	uint64_t	 x = gen_below(r, 100);
+	uint64_t	 x = rng_below(r, 100);
 	int		 v;
 
 	if (name == GEN_C_COMFORT || name == GEN_C_QUALITY) {
@@ -879,7 +834,7 @@ gen_char_value(struct gen_rng *r, unsigned rating, unsigned name)
 	}
 	if (rating >= 4)
 		return x < 70 ? 3 : x < 85 ? 2 : 4;
-	return 1 + (unsigned)gen_below(r, 5);
+	return 1 + (unsigned)rng_below(r, 5);
 }
 
 /* The products [*lo, *hi) of chunk c. */
@@ -936,7 +891,7 @@ gen_chunk_reviews(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 static int
 gen_chunk_photos(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 {
-	struct gen_rng	 r;
+	struct rng	 r;
 	uint64_t	 rid = pl->start[GEN_F_REVIEWS][c];
 	uint64_t	 id = pl->start[GEN_F_PHOTOS][c];
 	uint64_t	 last = pl->start[GEN_F_PHOTOS][c + 1];
@@ -967,8 +922,8 @@ gen_chunk_photos(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 					nheld = 0;
 					continue;
 				}
-				gen_rng_seed(&r, pl->seed, GEN_S_SWAP, id);
-				if (id < last && gen_below(&r, 100) == 0) {
+				rng_seed(&r, pl->seed, RNG_S_SWAP, id);
+				if (id < last && rng_below(&r, 100) == 0) {
 					memcpy(held, row, n);
 					nheld = n;
 				} else {
@@ -1019,7 +974,7 @@ static int
 gen_chunk_charrevs(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 {
 	const struct gen_cat	*cat;
-	struct gen_rng		 r;
+	struct rng		 r;
 	uint64_t		 id = pl->start[GEN_F_CHARREVS][c];
 	uint64_t		 cid = pl->start[GEN_F_CHARS][c];
 	uint64_t		 rid = pl->start[GEN_F_REVIEWS][c];
@@ -1032,7 +987,7 @@ gen_chunk_charrevs(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 		cat = &gen_cats[pl->cat[p]];
 		for (k = 0; k < pl->nrev[p]; k++) {
 			gen_review_core(pl->seed, ++rid, &r, &rating, &nphoto);
-			gen_rng_seed(&r, pl->seed, GEN_S_CHARREV, rid);
+			rng_seed(&r, pl->seed, RNG_S_CHARREV, rid);
 			if (gen_buf_reserve(b, 4 * GEN_SMALL_MAX) == -1)
 				return -1;
 			o = b->p + b->len;
@@ -1080,28 +1035,28 @@ gen_chunk(const struct gen_plan *pl, enum gen_file f, uint32_t c,
  * have hundreds.
  */
 static uint32_t
-gen_draw_count(struct gen_rng *r)
+gen_draw_count(struct rng *r)
 {
 	uint32_t	 n, base;
 	unsigned	 g;
 
-	if (gen_below(r, 1000) < 40) {
-		for (g = 0; g < 6 && gen_below(r, 100) < 33; g++)
+	if (rng_below(r, 1000) < 40) {
+		for (g = 0; g < 6 && rng_below(r, 100) < 33; g++)
 			continue;
 		base = 12u << g;
-		n = base + (uint32_t)gen_below(r, base + 1);
+		n = base + (uint32_t)rng_below(r, base + 1);
 		return n > 800 ? 800 : n;
 	}
-	for (n = 1; n < 60 && gen_below(r, 1000) < 795; n++)
+	for (n = 1; n < 60 && rng_below(r, 1000) < 795; n++)
 		continue;
 	return n;
 }
 
 /* A category by the per-mille weights of gen_cats. */
 static unsigned char
-gen_draw_cat(struct gen_rng *r)
+gen_draw_cat(struct rng *r)
 {
-	uint64_t	 x = gen_below(r, 1000);
+	uint64_t	 x = rng_below(r, 1000);
 	size_t		 i;
 
 	for (i = 0; i + 1 < GEN_NELEM(gen_cats); i++) {
@@ -1118,27 +1073,27 @@ gen_draw_cat(struct gen_rng *r)
  * at random products until the total is exactly nreviews.
  */
 static void
-gen_plan_reviews(struct gen_plan *pl, struct gen_rng *r, uint64_t reviewed,
+gen_plan_reviews(struct gen_plan *pl, struct rng *r, uint64_t reviewed,
     uint64_t nreviews)
 {
 	uint64_t	 sum = 0, left = reviewed;
 	uint32_t	 p;
 
 	for (p = 1; p <= pl->nprod; p++)
-		if (left > 0 && gen_below(r, pl->nprod - p + 1) < left) {
+		if (left > 0 && rng_below(r, pl->nprod - p + 1) < left) {
 			pl->nrev[p] = gen_draw_count(r);
 			sum += pl->nrev[p];
 			left--;
 		}
 	while (sum < nreviews) {
-		p = 1 + (uint32_t)gen_below(r, pl->nprod);
+		p = 1 + (uint32_t)rng_below(r, pl->nprod);
 		if (pl->nrev[p] > 0) {
 			pl->nrev[p]++;
 			sum++;
 		}
 	}
 	while (sum > nreviews) {
-		p = 1 + (uint32_t)gen_below(r, pl->nprod);
+		p = 1 + (uint32_t)rng_below(r, pl->nprod);
 		if (pl->nrev[p] > 1) {
 			pl->nrev[p]--;
 			sum--;
@@ -1154,7 +1109,7 @@ gen_plan_reviews(struct gen_plan *pl, struct gen_rng *r, uint64_t reviewed,
  * characteristics total).
  */
 static void
-gen_plan_cats(struct gen_plan *pl, struct gen_rng *r, uint64_t nchars,
+gen_plan_cats(struct gen_plan *pl, struct rng *r, uint64_t nchars,
     uint64_t ncharrevs)
 {
 	uint64_t	 sum = 0, tries;
@@ -1167,14 +1122,14 @@ gen_plan_cats(struct gen_plan *pl, struct gen_rng *r, uint64_t nchars,
 		sum += gen_cats[pl->cat[p]].n;
 	}
 	while (sum < nchars) {
-		p = 1 + (uint32_t)gen_below(r, pl->nprod);
+		p = 1 + (uint32_t)rng_below(r, pl->nprod);
 		if (gen_cats[pl->cat[p]].up >= 0) {
 			pl->cat[p] = (unsigned char)gen_cats[pl->cat[p]].up;
 			sum++;
 		}
 	}
 	while (sum > nchars) {
-		p = 1 + (uint32_t)gen_below(r, pl->nprod);
+		p = 1 + (uint32_t)rng_below(r, pl->nprod);
 		if (gen_cats[pl->cat[p]].down >= 0) {
 			pl->cat[p] = (unsigned char)gen_cats[pl->cat[p]].down;
 			sum--;
@@ -1185,8 +1140,8 @@ gen_plan_cats(struct gen_plan *pl, struct gen_rng *r, uint64_t nchars,
 	diff += (int64_t)ncharrevs;
 	for (tries = 0; diff != 0 && tries < 50 * (uint64_t)pl->nprod + 10000;
 	    tries++) {
-		a = 1 + (uint32_t)gen_below(r, pl->nprod);
-		b = 1 + (uint32_t)gen_below(r, pl->nprod);
+		a = 1 + (uint32_t)rng_below(r, pl->nprod);
+		b = 1 + (uint32_t)rng_below(r, pl->nprod);
 		d = ((int64_t)pl->nrev[a] - pl->nrev[b]) *
 		    ((int64_t)gen_cats[pl->cat[b]].n - gen_cats[pl->cat[a]].n);
 		a2 = diff - d < 0 ? d - diff : diff - d;
@@ -1216,9 +1171,9 @@ gen_cmp_u64(const void *a, const void *b)
  * hundred or thousand reviews at most; -1 when out of memory.
  */
 static int
-gen_plan_photos(struct gen_plan *pl, struct gen_rng *r, uint64_t target)
+gen_plan_photos(struct gen_plan *pl, struct rng *r, uint64_t target)
 {
-	struct gen_rng	 rr;
+	struct rng	 rr;
 	uint64_t	 total = pl->rows[GEN_F_PHOTOS], nrev, want, rid;
 	uint64_t	 tries, i, j;
 	int64_t		 acc = 0;
@@ -1237,7 +1192,7 @@ gen_plan_photos(struct gen_plan *pl, struct gen_rng *r, uint64_t target)
 	/* Fill up, then sort and drop duplicates; again if there were any. */
 	for (tries = 0; pl->nfix < want; ) {
 		for (; pl->nfix < want && tries < 100 * want + 10000; tries++) {
-			rid = 1 + gen_below(r, nrev);
+			rid = 1 + rng_below(r, nrev);
 			gen_review_core(pl->seed, rid, &rr, &rating, &nphoto);
 			if (up ? nphoto < 5 : nphoto > 0)
 				pl->fix[pl->nfix++] = rid << 1 | (uint64_t)up;
@@ -1268,7 +1223,7 @@ gen_plan_photos(struct gen_plan *pl, struct gen_rng *r, uint64_t target)
 static int
 gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
 {
-	struct gen_rng	 r, rr;
+	struct rng	 r, rr;
 	uint64_t	 reviewed, nreviews, nchars, tot[GEN_F__MAX] = { 0 };
 	uint32_t	 c, p, lo, hi, k;
 	unsigned	 rating, nphoto, n;
@@ -1299,7 +1254,7 @@ gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
 		    sizeof(*pl->start[f]))) == NULL)
 			return -1;
 
-	gen_rng_seed(&r, seed, GEN_S_PLAN, 0);
+	rng_seed(&r, seed, RNG_S_PLAN, 0);
 	gen_plan_reviews(pl, &r, reviewed, nreviews);
 	gen_plan_cats(pl, &r, nchars, gen_round(GEN_CHARREVS * scale));
 
