@@ -27,6 +27,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "fmt.h"
 #include "rng.h"
 
 /* Row counts of the original data set, scale 1.0. */
@@ -363,9 +364,6 @@ static const struct {
 	{ gen_mail_sep, GEN_NELEM(gen_mail_sep) },
 };
 
-/* "00".."99", for two-digits-at-a-time integer formatting. */
-static char gen_digits[200];
-
 /*
  * The per-product plan and the first row id of every chunk in every file;
  * read-only once the workers start.
@@ -423,19 +421,15 @@ gen_round(double x)
 }
 
 /*
- * Fill in the tables computed at start-up: the two-digit table and the
- * character (not byte) count of every pooled text, so body lengths can be
- * counted in characters when a text holds multi-byte UTF-8.
+ * Fill in the table computed at start-up: the character (not byte) count
+ * of every pooled text, so body lengths can be counted in characters when
+ * a text holds multi-byte UTF-8.
  */
 static void
 gen_text_init(void)
 {
 	size_t	 i, j, k;
 
-	for (i = 0; i < 100; i++) {
-		gen_digits[2 * i] = (char)('0' + i / 10);
-		gen_digits[2 * i + 1] = (char)('0' + i % 10);
-	}
 	for (i = 0; i < GEN_NELEM(gen_pools); i++)
 		for (j = 0; j < gen_pools[i].n; j++) {
 			struct gen_text	*t = &gen_pools[i].t[j];
@@ -445,64 +439,6 @@ gen_text_init(void)
 				if (((unsigned char)t->s[k] & 0xC0) != 0x80)
 					t->nch++;
 		}
-}
-
-/* Write v in decimal at p; returns the end.  No printf in the hot path. */
-static char *
-gen_put_u64(char *p, uint64_t v)
-{
-	char	 tmp[20];
-	size_t	 i = sizeof(tmp);
-
-	while (v >= 100) {
-		unsigned d = (unsigned)(v % 100) * 2;
-
-		v /= 100;
-		tmp[--i] = gen_digits[d + 1];
-		tmp[--i] = gen_digits[d];
-	}
-	if (v >= 10) {
-		tmp[--i] = gen_digits[v * 2 + 1];
-		tmp[--i] = gen_digits[v * 2];
-	} else
-		tmp[--i] = (char)('0' + v);
-	memcpy(p, tmp + i, sizeof(tmp) - i);
-	return p + (sizeof(tmp) - i);
-}
-
-/* Append n bytes at p; returns the end. */
-static char *
-gen_put(char *p, const char *s, size_t n)
-{
-	memcpy(p, s, n);
-	return p + n;
-}
-
-/* Write s as an RFC 4180 quoted field (quotes doubled); returns the end. */
-static char *
-gen_put_quoted(char *p, const char *s, size_t n)
-{
-	const char	*q;
-
-	*p++ = '"';
-	while ((q = memchr(s, '"', n)) != NULL) {
-		size_t	 k = (size_t)(q - s) + 1;
-
-		p = gen_put(p, s, k);
-		*p++ = '"';
-		s += k;
-		n -= k;
-	}
-	p = gen_put(p, s, n);
-	*p++ = '"';
-	return p;
-}
-
-/* Write a bare true/false. */
-static char *
-gen_put_bool(char *p, int b)
-{
-	return b ? gen_put(p, "true", 4) : gen_put(p, "false", 5);
 }
 
 /* Grow b so that n more bytes fit; -1 when out of memory. */
@@ -584,10 +520,10 @@ gen_summary(struct rng *r, unsigned rating, char *out)
 		    GEN_NELEM(gen_sum_adj_neg));
 		n = gen_pick(r, gen_sum_noun, GEN_NELEM(gen_sum_noun));
 		e = gen_pick(r, gen_sum_end, GEN_NELEM(gen_sum_end));
-		p = gen_put(p, a->s, a->len);
+		p = fmt_put(p, a->s, a->len);
 		*p++ = ' ';
-		p = gen_put(p, n->s, n->len);
-		p = gen_put(p, e->s, e->len);
+		p = fmt_put(p, n->s, n->len);
+		p = fmt_put(p, e->s, e->len);
 		return (size_t)(p - out);
 	}
 	if (mood == 2)
@@ -596,7 +532,7 @@ gen_summary(struct rng *r, unsigned rating, char *out)
 		t = gen_pick(r, gen_sum_neg, GEN_NELEM(gen_sum_neg));
 	else
 		t = gen_pick(r, gen_sum_mid, GEN_NELEM(gen_sum_mid));
-	return (size_t)(gen_put(p, t->s, t->len) - out);
+	return (size_t)(fmt_put(p, t->s, t->len) - out);
 }
 
 /* One body sentence, leaning to the rating's mood. */
@@ -687,14 +623,14 @@ gen_name(struct rng *r, char *out)
 	if (rng_below(r, 100) < 70) {
 		a = gen_pick(r, gen_name_adj, GEN_NELEM(gen_name_adj));
 		n = gen_pick(r, gen_name_noun, GEN_NELEM(gen_name_noun));
-		p = gen_put(p, a->s, a->len);
-		p = gen_put(p, n->s, n->len);
+		p = fmt_put(p, a->s, a->len);
+		p = fmt_put(p, n->s, n->len);
 		if (rng_below(r, 2) == 0)
-			p = gen_put_u64(p, rng_below(r, 1000));
+			p = fmt_u64(p, rng_below(r, 1000));
 	} else {
 		a = gen_pick(r, gen_name_first, GEN_NELEM(gen_name_first));
-		p = gen_put(p, a->s, a->len);
-		p = gen_put_u64(p, rng_below(r, 100000));
+		p = fmt_put(p, a->s, a->len);
+		p = fmt_u64(p, rng_below(r, 100000));
 	}
 	return (size_t)(p - out);
 }
@@ -707,18 +643,18 @@ gen_email(struct rng *r, char *out)
 	char			*p = out;
 
 	if (rng_below(r, 100) < 5)
-		return (size_t)(gen_put(p, "first.last@gmail.com", 20) - out);
+		return (size_t)(fmt_put(p, "first.last@gmail.com", 20) - out);
 	f = gen_pick(r, gen_mail_first, GEN_NELEM(gen_mail_first));
 	s = gen_pick(r, gen_mail_sep, GEN_NELEM(gen_mail_sep));
 	l = gen_pick(r, gen_mail_last, GEN_NELEM(gen_mail_last));
 	d = gen_pick(r, gen_mail_domain, GEN_NELEM(gen_mail_domain));
-	p = gen_put(p, f->s, f->len);
-	p = gen_put(p, s->s, s->len);
-	p = gen_put(p, l->s, l->len);
+	p = fmt_put(p, f->s, f->len);
+	p = fmt_put(p, s->s, s->len);
+	p = fmt_put(p, l->s, l->len);
 	if (rng_below(r, 100) < 40)
-		p = gen_put_u64(p, rng_below(r, 10000));
+		p = fmt_u64(p, rng_below(r, 10000));
 	*p++ = '@';
-	p = gen_put(p, d->s, d->len);
+	p = fmt_put(p, d->s, d->len);
 	return (size_t)(p - out);
 }
 
@@ -737,37 +673,37 @@ gen_review_row(char *out, uint64_t seed, uint64_t rid, uint32_t pid)
 	uint64_t		 x;
 
 	gen_review_core(seed, rid, &r, &rating, &nphoto);
-	p = gen_put_u64(p, rid);
+	p = fmt_u64(p, rid);
 	*p++ = ',';
-	p = gen_put_u64(p, pid);
+	p = fmt_u64(p, pid);
 	*p++ = ',';
 	*p++ = (char)('0' + rating);
 	*p++ = ',';
-	p = gen_put_u64(p, GEN_DATE_FIRST + rng_below(&r, GEN_DATE_SPAN));
+	p = fmt_u64(p, GEN_DATE_FIRST + rng_below(&r, GEN_DATE_SPAN));
 	*p++ = ',';
-	p = gen_put_quoted(p, text, gen_summary(&r, rating, text));
+	p = fmt_quoted(p, text, gen_summary(&r, rating, text));
 	*p++ = ',';
-	p = gen_put_quoted(p, text, gen_body(&r, rating, text));
+	p = fmt_quoted(p, text, gen_body(&r, rating, text));
 	*p++ = ',';
 	x = rng_below(&r, 100);
-	p = gen_put_bool(p, x < (rating == 5 ? 96u : rating == 4 ? 90u :
+	p = fmt_bool(p, x < (rating == 5 ? 96u : rating == 4 ? 90u :
 	    rating == 3 ? 60u : rating == 2 ? 25u : 10u));
 	*p++ = ',';
-	p = gen_put_bool(p, rng_below(&r, 1000) < 20);
+	p = fmt_bool(p, rng_below(&r, 1000) < 20);
 	*p++ = ',';
-	p = gen_put_quoted(p, text, gen_name(&r, text));
+	p = fmt_quoted(p, text, gen_name(&r, text));
 	*p++ = ',';
-	p = gen_put_quoted(p, text, gen_email(&r, text));
+	p = fmt_quoted(p, text, gen_email(&r, text));
 	*p++ = ',';
 	if (rng_below(&r, 100) < 10) {
 		t = gen_pick(&r, gen_responses, GEN_NELEM(gen_responses));
-		p = gen_put_quoted(p, t->s, t->len);
+		p = fmt_quoted(p, t->s, t->len);
 	} else
-		p = gen_put(p, "null", 4);
+		p = fmt_put(p, "null", 4);
 	*p++ = ',';
 	for (h = 0; h < 30 && rng_below(&r, 100) < 78; h++)
 		continue;
-	p = gen_put_u64(p, h);
+	p = fmt_u64(p, h);
 	*p++ = '\n';
 	return (size_t)(p - out);
 }
@@ -788,31 +724,31 @@ gen_photo_row(char *out, uint64_t seed, uint64_t id, uint64_t rid,
 	unsigned		 i;
 
 	rng_seed(&r, seed, RNG_S_PHOTO, id);
-	p = gen_put_u64(p, id);
+	p = fmt_u64(p, id);
 	*p++ = ',';
-	p = gen_put_u64(p, rid);
+	p = fmt_u64(p, rid);
 	*p++ = ',';
 	if (rng_below(&r, 100) < 60) {
-		u = gen_put(u, "https://images.example/p/", 25);
-		u = gen_put_u64(u, rid);
+		u = fmt_put(u, "https://images.example/p/", 25);
+		u = fmt_u64(u, rid);
 		*u++ = '-';
-		u = gen_put_u64(u, n);
-		u = gen_put(u, ".jpg", 4);
+		u = fmt_u64(u, n);
+		u = fmt_put(u, ".jpg", 4);
 	} else {
-		u = gen_put(u, "https://images.unsplash.com/photo-", 34);
-		u = gen_put_u64(u, 1400000000 + rng_below(&r, 220000000));
+		u = fmt_put(u, "https://images.unsplash.com/photo-", 34);
+		u = fmt_u64(u, 1400000000 + rng_below(&r, 220000000));
 		*u++ = '-';
 		x = rng_next(&r);
 		for (i = 0; i < 12; i++, x >>= 4)
 			*u++ = hex[x & 15];
-		u = gen_put(u, "?ixlib=rb-1.2.1&", 16);
+		u = fmt_put(u, "?ixlib=rb-1.2.1&", 16);
 		if (rng_below(&r, 100) < 30)
-			u = gen_put(u, "ixid=eyJhcHBfaWQiOjEyMDd9&", 26);
-		u = gen_put(u, "auto=format&fit=crop&w=", 23);
-		u = gen_put_u64(u, widths[rng_below(&r, GEN_NELEM(widths))]);
-		u = gen_put(u, rng_below(&r, 4) == 0 ? "&q=60" : "&q=80", 5);
+			u = fmt_put(u, "ixid=eyJhcHBfaWQiOjEyMDd9&", 26);
+		u = fmt_put(u, "auto=format&fit=crop&w=", 23);
+		u = fmt_u64(u, widths[rng_below(&r, GEN_NELEM(widths))]);
+		u = fmt_put(u, rng_below(&r, 4) == 0 ? "&q=60" : "&q=80", 5);
 	}
-	p = gen_put_quoted(p, url, (size_t)(u - url));
+	p = fmt_quoted(p, url, (size_t)(u - url));
 	*p++ = '\n';
 	return (size_t)(p - out);
 }
@@ -954,11 +890,11 @@ gen_chunk_chars(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 		o = b->p + b->len;
 		for (j = 0; j < cat->n; j++) {
 			name = gen_char_names[cat->names[j]];
-			o = gen_put_u64(o, ++id);
+			o = fmt_u64(o, ++id);
 			*o++ = ',';
-			o = gen_put_u64(o, p);
+			o = fmt_u64(o, p);
 			*o++ = ',';
-			o = gen_put_quoted(o, name, strlen(name));
+			o = fmt_quoted(o, name, strlen(name));
 			*o++ = '\n';
 		}
 		b->len = (size_t)(o - b->p);
@@ -992,11 +928,11 @@ gen_chunk_charrevs(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 				return -1;
 			o = b->p + b->len;
 			for (j = 0; j < cat->n; j++) {
-				o = gen_put_u64(o, ++id);
+				o = fmt_u64(o, ++id);
 				*o++ = ',';
-				o = gen_put_u64(o, cid + j + 1);
+				o = fmt_u64(o, cid + j + 1);
 				*o++ = ',';
-				o = gen_put_u64(o, rid);
+				o = fmt_u64(o, rid);
 				*o++ = ',';
 				*o++ = (char)('0' + gen_char_value(&r, rating,
 				    cat->names[j]));
