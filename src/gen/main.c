@@ -28,6 +28,7 @@
 
 #include "clock.h"
 #include "fmt.h"
+#include "pools.h"
 #include "rng.h"
 
 /* Row counts of the original data set, scale 1.0. */
@@ -53,7 +54,6 @@
 #define GEN_BUF_FIRST	((size_t)16 << 20)
 
 #define GEN_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-#define GEN_T(s)	{ (s), sizeof(s) - 1, 0 }
 
 enum gen_file {
 	GEN_F_REVIEWS,
@@ -78,292 +78,6 @@ static const struct gen_file_def gen_files[GEN_F__MAX] = {
 	    "id,characteristic_id,review_id,value\n" },
 };
 
-/* Characteristic names; the first four are "fit-like" scales. */
-enum gen_char { GEN_C_FIT, GEN_C_LENGTH, GEN_C_SIZE, GEN_C_WIDTH,
-    GEN_C_COMFORT, GEN_C_QUALITY };
-
-static const char *const gen_char_names[] = {
-	[GEN_C_FIT] = "Fit", [GEN_C_LENGTH] = "Length",
-	[GEN_C_SIZE] = "Size", [GEN_C_WIDTH] = "Width",
-	[GEN_C_COMFORT] = "Comfort", [GEN_C_QUALITY] = "Quality",
-};
-
-/*
- * Category-like characteristic sets.  up/down name the category one
- * characteristic larger/smaller (-1: none), used to hit the exact count.
- */
-struct gen_cat {
-	unsigned	 weight;	/* per mille */
-	unsigned	 n;
-	int		 up, down;
-	unsigned char	 names[4];
-};
-
-static const struct gen_cat gen_cats[] = {
-	/* 0 clothing */ { 420, 4, -1, 2,
-	    { GEN_C_FIT, GEN_C_LENGTH, GEN_C_COMFORT, GEN_C_QUALITY } },
-	/* 1 shoes */ { 280, 4, -1, 3,
-	    { GEN_C_SIZE, GEN_C_WIDTH, GEN_C_COMFORT, GEN_C_QUALITY } },
-	/* 2 outerwear */ { 40, 3, 0, 4,
-	    { GEN_C_FIT, GEN_C_LENGTH, GEN_C_QUALITY, 0 } },
-	/* 3 hats */ { 40, 3, 1, 4,
-	    { GEN_C_SIZE, GEN_C_COMFORT, GEN_C_QUALITY, 0 } },
-	/* 4 bags */ { 90, 2, 3, 5,
-	    { GEN_C_COMFORT, GEN_C_QUALITY, 0, 0 } },
-	/* 5 accessories */ { 130, 1, 4, -1,
-	    { GEN_C_QUALITY, 0, 0, 0 } },
-};
-
-/* A piece of text, with its length in bytes and (filled in) characters. */
-struct gen_text {
-	const char	*s;
-	size_t		 len;
-	size_t		 nch;
-};
-
-static struct gen_text gen_body_pos[] = {
-	GEN_T("I love this, it's exactly what I was looking for."),
-	GEN_T("This product was great!"),
-	GEN_T("The fabric is soft, breathable, and holds its shape after washing."),
-	GEN_T("Fits true to size and looks even better in person."),
-	GEN_T("I've worn it almost every day since it arrived."),
-	GEN_T("Got so many compliments the first time I wore it."),
-	GEN_T("Comfortable and practical."),
-	GEN_T("The color is rich and hasn't faded at all, even after a dozen washes."),
-	GEN_T("Honestly the best purchase I've made this year."),
-	GEN_T("My husband stole mine, so I had to order a second one."),
-	GEN_T("The stitching is neat, the zipper is sturdy, and the pockets are deep."),
-	GEN_T("Worth every penny."),
-	GEN_T("I was skeptical at first, but it won me over within a week."),
-	GEN_T("It arrived early and was packed beautifully."),
-	GEN_T("I'd call it \"perfect\" without hesitation."),
-	GEN_T("Light enough for summer, warm enough for a chilly evening."),
-	GEN_T("Ordered a second color right away."),
-	GEN_T("The \"relaxed fit\" really is relaxed, in the best way."),
-	GEN_T("Great value for the quality, five stars from me."),
-	GEN_T("My feet don't hurt at all after a full day of walking."),
-};
-
-static struct gen_text gen_body_neg[] = {
-	GEN_T("Unfortunately it fell apart after two weeks."),
-	GEN_T("The color in the photos is nothing like what I received."),
-	GEN_T("Runs very small, so order at least one size up."),
-	GEN_T("The material feels cheap and scratchy against the skin."),
-	GEN_T("I returned it, and the refund took almost a month."),
-	GEN_T("The seams started to unravel after the first wash."),
-	GEN_T("Not worth the price, sadly."),
-	GEN_T("It smelled like chemicals when I opened the box."),
-	GEN_T("The \"waterproof\" coating lasted exactly one rainstorm."),
-	GEN_T("Way too tight in the shoulders, way too loose at the waist."),
-	GEN_T("The sole started peeling off, which is frustrating."),
-	GEN_T("Customer service was polite, but they couldn't fix the problem."),
-	GEN_T("I wanted to love it, I really did."),
-	GEN_T("It pilled badly after a few wears."),
-	GEN_T("The strap broke on the second day, and the buckle is flimsy."),
-	GEN_T("Disappointed."),
-	GEN_T("The sizing chart is wrong, so don't trust it."),
-	GEN_T("Arrived with a stain on the front and a loose button."),
-	GEN_T("It's \"one size fits all\" only if you're one size."),
-};
-
-static struct gen_text gen_body_mid[] = {
-	GEN_T("I really did or did not like this product based on whether it "
-	    "was sustainably sourced.  Then I found I really did."),
-	GEN_T("I bought this for a trip, and it did the job."),
-	GEN_T("I usually wear a medium, and the medium fit fine."),
-	GEN_T("Shipping took about a week."),
-	GEN_T("It's a bit heavier than I expected."),
-	GEN_T("I wear it mostly on weekends, for errands and walks."),
-	GEN_T("The color is closer to navy than black."),
-	GEN_T("I'm 5'7\" and 140 lbs, for reference."),
-	GEN_T("I wash it on cold and hang it to dry."),
-	GEN_T("The pockets are a nice touch, though a little shallow."),
-	GEN_T("It took a few days to break in."),
-	GEN_T("My daughter says it looks \"vintage\", whatever that means."),
-	GEN_T("I compared it with two other brands before deciding."),
-	GEN_T("It came in a recyclable box, which I appreciated."),
-	GEN_T("The label says 100% cotton, but it feels like a blend."),
-	GEN_T("Good for the price, nothing more, nothing less."),
-	GEN_T("I read the reviews before buying, and they were mostly accurate."),
-	GEN_T("Wore it to a job interview and to brunch the same day."),
-	GEN_T("It fits over a sweater, but only just."),
-	GEN_T("The instructions say hand wash only, so keep that in mind."),
-	GEN_T("The sleeves are long, the body is short, and the hood is huge."),
-	GEN_T("Delivery was fine, and the packaging was minimal."),
-	GEN_T("I'd buy it again if it went on sale."),
-	GEN_T("Over the past few months it has held up reasonably well, with "
-	    "only minor fading along the seams and a little pilling under the "
-	    "arms."),
-};
-
-/* Multi-byte UTF-8, mixed into about 1 body in 20. */
-static struct gen_text gen_body_intl[] = {
-	GEN_T("Wore these to the café and got asked where I bought them."),
-	GEN_T("Très chic, and it goes with everything in my closet."),
-	GEN_T("Call me naïve, but I expected better for this price."),
-	GEN_T("Wore it to a résumé workshop and to brunch the same day."),
-	GEN_T("The color is a lovely jalapeño green, not quite olive."),
-	GEN_T("Über comfortable — I forget I'm wearing them."),
-	GEN_T("Bought it in Zürich, reordered it online at home."),
-	GEN_T("It costs about 40€ where I live, which feels fair."),
-};
-
-static struct gen_text gen_sum_pos[] = {
-	GEN_T("This product was great!"),
-	GEN_T("I'm enjoying wearing these shades"),
-	GEN_T("Exactly what I was looking for"),
-	GEN_T("Love it, would buy again"),
-	GEN_T("Great quality, fast shipping"),
-	GEN_T("Fits like a glove!"),
-	GEN_T("Perfect for everyday wear"),
-	GEN_T("Better than expected"),
-	GEN_T("Five stars, no notes"),
-	GEN_T("Très chic, très confortable"),
-	GEN_T("Worth every penny"),
-	GEN_T("My new favorite"),
-	GEN_T("Gift for my sister, she \"never takes it off\""),
-	GEN_T("I bought one in every color and I regret nothing, this is the "
-	    "most comfortable thing I own, by a very long way"),
-};
-
-static struct gen_text gen_sum_neg[] = {
-	GEN_T("Not worth the price"),
-	GEN_T("Returned it after one week"),
-	GEN_T("Color is off compared to the photos"),
-	GEN_T("\"One size fits all\" is a lie"),
-	GEN_T("Naïve me thought it would last"),
-	GEN_T("Disappointed"),
-	GEN_T("Cheap material, nice design"),
-	GEN_T("Fell apart, sadly"),
-	GEN_T("The stitching came apart after two washes, which is a shame "
-	    "because otherwise I liked the cut and the color"),
-	GEN_T("Runs a little small"),
-};
-
-static struct gen_text gen_sum_mid[] = {
-	GEN_T("Meh."),
-	GEN_T("Good, but not great"),
-	GEN_T("Comfortable and practical"),
-	GEN_T("Ordered two sizes, kept the larger one"),
-	GEN_T("Arrived late, but it's lovely"),
-	GEN_T("Solid purchase"),
-	GEN_T("Does the job"),
-	GEN_T("It's fine, I guess"),
-	GEN_T("Wore it to the café every day for a month"),
-};
-
-static struct gen_text gen_sum_adj_pos[] = {
-	GEN_T("Great"), GEN_T("Lovely"), GEN_T("Sturdy"), GEN_T("Stylish"),
-	GEN_T("Comfy"), GEN_T("Perfect"), GEN_T("Gorgeous"), GEN_T("Cozy"),
-};
-
-static struct gen_text gen_sum_adj_neg[] = {
-	GEN_T("Terrible"), GEN_T("Flimsy"), GEN_T("Overpriced"), GEN_T("Itchy"),
-	GEN_T("Awkward"), GEN_T("Cheap"), GEN_T("Decent"), GEN_T("Okay"),
-};
-
-static struct gen_text gen_sum_noun[] = {
-	GEN_T("shoes"), GEN_T("jacket"), GEN_T("fit"), GEN_T("quality"),
-	GEN_T("purchase"), GEN_T("pants"), GEN_T("hat"), GEN_T("bag"),
-	GEN_T("socks"), GEN_T("sweater"), GEN_T("sunglasses"), GEN_T("dress"),
-	GEN_T("joggers"), GEN_T("backpack"), GEN_T("slippers"),
-};
-
-static struct gen_text gen_sum_end[] = {
-	GEN_T("!"), GEN_T("."), GEN_T(""), GEN_T(", would buy again"),
-	GEN_T(", but runs small"), GEN_T(", five stars"), GEN_T("!!"),
-	GEN_T(" - highly recommend"), GEN_T(" for the price"), GEN_T(" overall"),
-};
-
-static struct gen_text gen_responses[] = {
-	GEN_T("Glad you're enjoying the product!"),
-	GEN_T("Thank you for your review!"),
-	GEN_T("Thanks for the feedback, we've shared it with our design team."),
-	GEN_T("We're sorry to hear that. Please contact support so we can "
-	    "make it right."),
-	GEN_T("So happy it fits well! Enjoy."),
-	GEN_T("Thanks! We hope you enjoy it for many seasons to come."),
-	GEN_T("Sorry about the sizing, please see our \"Fit Guide\" for an "
-	    "exchange."),
-	GEN_T("We appreciate the kind words, they made our day."),
-	GEN_T("Thank you, we've passed your comments on to the warehouse team."),
-	GEN_T("Merci! We're thrilled you like it."),
-	GEN_T("We're sorry the item arrived damaged, a replacement is on the "
-	    "way, free of charge, of course."),
-};
-
-static struct gen_text gen_name_adj[] = {
-	GEN_T("fun"), GEN_T("short"), GEN_T("happy"), GEN_T("blue"),
-	GEN_T("sunny"), GEN_T("urban"), GEN_T("trail"), GEN_T("city"),
-	GEN_T("quiet"), GEN_T("lucky"), GEN_T("cozy"), GEN_T("wild"),
-	GEN_T("mymain"), GEN_T("salty"), GEN_T("daily"), GEN_T("retro"),
-};
-
-static struct gen_text gen_name_noun[] = {
-	GEN_T("time"), GEN_T("andsweeet"), GEN_T("shopper"), GEN_T("runner"),
-	GEN_T("fan"), GEN_T("lover"), GEN_T("style"), GEN_T("street"),
-	GEN_T("walker"), GEN_T("hiker"), GEN_T("fox"), GEN_T("reviewer"),
-	GEN_T("mama"), GEN_T("dad"), GEN_T("cat"), GEN_T("traveler"),
-};
-
-static struct gen_text gen_name_first[] = {
-	GEN_T("jackson"), GEN_T("emma"), GEN_T("liam"), GEN_T("olivia"),
-	GEN_T("noah"), GEN_T("ava"), GEN_T("mia"), GEN_T("lucas"),
-	GEN_T("zoë"), GEN_T("josé"), GEN_T("renée"), GEN_T("björn"),
-	GEN_T("chloe"), GEN_T("mateo"), GEN_T("amara"), GEN_T("hiroshi"),
-};
-
-static struct gen_text gen_mail_first[] = {
-	GEN_T("james"), GEN_T("mary"), GEN_T("john"), GEN_T("patricia"),
-	GEN_T("robert"), GEN_T("jennifer"), GEN_T("michael"), GEN_T("linda"),
-	GEN_T("david"), GEN_T("elizabeth"), GEN_T("wei"), GEN_T("fatima"),
-	GEN_T("carlos"), GEN_T("aisha"), GEN_T("kenji"), GEN_T("sofia"),
-};
-
-static struct gen_text gen_mail_last[] = {
-	GEN_T("smith"), GEN_T("johnson"), GEN_T("williams"), GEN_T("brown"),
-	GEN_T("garcia"), GEN_T("miller"), GEN_T("davis"), GEN_T("rodriguez"),
-	GEN_T("martinez"), GEN_T("nguyen"), GEN_T("kim"), GEN_T("okafor"),
-	GEN_T("schmidt"), GEN_T("rossi"), GEN_T("tanaka"), GEN_T("anderson"),
-};
-
-static struct gen_text gen_mail_domain[] = {
-	GEN_T("gmail.com"), GEN_T("yahoo.com"), GEN_T("hotmail.com"),
-	GEN_T("outlook.com"), GEN_T("icloud.com"), GEN_T("proton.me"),
-	GEN_T("aol.com"), GEN_T("example.org"), GEN_T("mail.co.uk"),
-	GEN_T("web.de"),
-};
-
-static struct gen_text gen_mail_sep[] = {
-	GEN_T("."), GEN_T("_"), GEN_T(""),
-};
-
-/* Every pool, so gen_text_init can count characters in all of them. */
-static const struct {
-	struct gen_text	*t;
-	size_t		 n;
-} gen_pools[] = {
-	{ gen_body_pos, GEN_NELEM(gen_body_pos) },
-	{ gen_body_neg, GEN_NELEM(gen_body_neg) },
-	{ gen_body_mid, GEN_NELEM(gen_body_mid) },
-	{ gen_body_intl, GEN_NELEM(gen_body_intl) },
-	{ gen_sum_pos, GEN_NELEM(gen_sum_pos) },
-	{ gen_sum_neg, GEN_NELEM(gen_sum_neg) },
-	{ gen_sum_mid, GEN_NELEM(gen_sum_mid) },
-	{ gen_sum_adj_pos, GEN_NELEM(gen_sum_adj_pos) },
-	{ gen_sum_adj_neg, GEN_NELEM(gen_sum_adj_neg) },
-	{ gen_sum_noun, GEN_NELEM(gen_sum_noun) },
-	{ gen_sum_end, GEN_NELEM(gen_sum_end) },
-	{ gen_responses, GEN_NELEM(gen_responses) },
-	{ gen_name_adj, GEN_NELEM(gen_name_adj) },
-	{ gen_name_noun, GEN_NELEM(gen_name_noun) },
-	{ gen_name_first, GEN_NELEM(gen_name_first) },
-	{ gen_mail_first, GEN_NELEM(gen_mail_first) },
-	{ gen_mail_last, GEN_NELEM(gen_mail_last) },
-	{ gen_mail_domain, GEN_NELEM(gen_mail_domain) },
-	{ gen_mail_sep, GEN_NELEM(gen_mail_sep) },
-};
-
 /*
  * The per-product plan and the first row id of every chunk in every file;
  * read-only once the workers start.
@@ -373,7 +87,7 @@ struct gen_plan {
 	uint32_t	 nprod;
 	uint32_t	 nchunk;
 	uint32_t	*nrev;		/* [1..nprod]: reviews of the product */
-	unsigned char	*cat;		/* [1..nprod]: index into gen_cats */
+	unsigned char	*cat;		/* [1..nprod]: index into pools_cats */
 	uint64_t	*start[GEN_F__MAX]; /* [0..nchunk]: rows before chunk */
 	uint64_t	 rows[GEN_F__MAX];
 	uint64_t	*fix;		/* sorted (review id << 1 | up) */
@@ -406,39 +120,11 @@ struct gen_run {
 	int			 fail_errno;
 };
 
-/* A uniformly chosen entry of a text pool. */
-static const struct gen_text *
-gen_pick(struct rng *r, const struct gen_text *pool, size_t n)
-{
-	return &pool[rng_below(r, n)];
-}
-
 /* round(x) for the non-negative counts here, without libm. */
 static uint64_t
 gen_round(double x)
 {
 	return (uint64_t)(x + 0.5);
-}
-
-/*
- * Fill in the table computed at start-up: the character (not byte) count
- * of every pooled text, so body lengths can be counted in characters when
- * a text holds multi-byte UTF-8.
- */
-static void
-gen_text_init(void)
-{
-	size_t	 i, j, k;
-
-	for (i = 0; i < GEN_NELEM(gen_pools); i++)
-		for (j = 0; j < gen_pools[i].n; j++) {
-			struct gen_text	*t = &gen_pools[i].t[j];
-
-			t->nch = 0;
-			for (k = 0; k < t->len; k++)
-				if (((unsigned char)t->s[k] & 0xC0) != 0x80)
-					t->nch++;
-		}
 }
 
 /* Grow b so that n more bytes fit; -1 when out of memory. */
@@ -510,16 +196,15 @@ gen_mood(unsigned rating)
 static size_t
 gen_summary(struct rng *r, unsigned rating, char *out)
 {
-	const struct gen_text	*a, *n, *e, *t;
+	const struct pools_text	*a, *n, *e, *t;
 	unsigned		 mood = gen_mood(rating);
 	char			*p = out;
 
 	if (rng_below(r, 100) < 35) {
-		a = mood == 2 ? gen_pick(r, gen_sum_adj_pos,
-		    GEN_NELEM(gen_sum_adj_pos)) : gen_pick(r, gen_sum_adj_neg,
-		    GEN_NELEM(gen_sum_adj_neg));
-		n = gen_pick(r, gen_sum_noun, GEN_NELEM(gen_sum_noun));
-		e = gen_pick(r, gen_sum_end, GEN_NELEM(gen_sum_end));
+		a = pools_pick(r, mood == 2 ? POOLS_SUM_ADJ_POS :
+		    POOLS_SUM_ADJ_NEG);
+		n = pools_pick(r, POOLS_SUM_NOUN);
+		e = pools_pick(r, POOLS_SUM_END);
 		p = fmt_put(p, a->s, a->len);
 		*p++ = ' ';
 		p = fmt_put(p, n->s, n->len);
@@ -527,44 +212,40 @@ gen_summary(struct rng *r, unsigned rating, char *out)
 		return (size_t)(p - out);
 	}
 	if (mood == 2)
-		t = gen_pick(r, gen_sum_pos, GEN_NELEM(gen_sum_pos));
+		t = pools_pick(r, POOLS_SUM_POS);
 	else if (mood == 0)
-		t = gen_pick(r, gen_sum_neg, GEN_NELEM(gen_sum_neg));
+		t = pools_pick(r, POOLS_SUM_NEG);
 	else
-		t = gen_pick(r, gen_sum_mid, GEN_NELEM(gen_sum_mid));
+		t = pools_pick(r, POOLS_SUM_MID);
 	return (size_t)(fmt_put(p, t->s, t->len) - out);
 }
 
 /* One body sentence, leaning to the rating's mood. */
-static const struct gen_text *
+static const struct pools_text *
 gen_body_sentence(struct rng *r, unsigned rating)
 {
 	uint64_t	 x = rng_below(r, 1000);
 
 	if (x < 12)
-		return gen_pick(r, gen_body_intl, GEN_NELEM(gen_body_intl));
+		return pools_pick(r, POOLS_BODY_INTL);
 	x /= 10;
 	switch (gen_mood(rating)) {
 	case 2:
 		if (x < 55)
-			return gen_pick(r, gen_body_pos,
-			    GEN_NELEM(gen_body_pos));
+			return pools_pick(r, POOLS_BODY_POS);
 		break;
 	case 0:
 		if (x < 55)
-			return gen_pick(r, gen_body_neg,
-			    GEN_NELEM(gen_body_neg));
+			return pools_pick(r, POOLS_BODY_NEG);
 		break;
 	default:
 		if (x < 30)
-			return gen_pick(r, gen_body_pos,
-			    GEN_NELEM(gen_body_pos));
+			return pools_pick(r, POOLS_BODY_POS);
 		if (x < 60)
-			return gen_pick(r, gen_body_neg,
-			    GEN_NELEM(gen_body_neg));
+			return pools_pick(r, POOLS_BODY_NEG);
 		break;
 	}
-	return gen_pick(r, gen_body_mid, GEN_NELEM(gen_body_mid));
+	return pools_pick(r, POOLS_BODY_MID);
 }
 
 /*
@@ -576,7 +257,7 @@ gen_body_sentence(struct rng *r, unsigned rating)
 static size_t
 gen_body(struct rng *r, unsigned rating, char *out)
 {
-	const struct gen_text	*t;
+	const struct pools_text	*t;
 	double			 u = rng_unit(r);
 	size_t			 target, len = 0, nch = 0;
 	uint64_t		 x;
@@ -617,18 +298,18 @@ gen_body(struct rng *r, unsigned rating, char *out)
 static size_t
 gen_name(struct rng *r, char *out)
 {
-	const struct gen_text	*a, *n;
+	const struct pools_text	*a, *n;
 	char			*p = out;
 
 	if (rng_below(r, 100) < 70) {
-		a = gen_pick(r, gen_name_adj, GEN_NELEM(gen_name_adj));
-		n = gen_pick(r, gen_name_noun, GEN_NELEM(gen_name_noun));
+		a = pools_pick(r, POOLS_NAME_ADJ);
+		n = pools_pick(r, POOLS_NAME_NOUN);
 		p = fmt_put(p, a->s, a->len);
 		p = fmt_put(p, n->s, n->len);
 		if (rng_below(r, 2) == 0)
 			p = fmt_u64(p, rng_below(r, 1000));
 	} else {
-		a = gen_pick(r, gen_name_first, GEN_NELEM(gen_name_first));
+		a = pools_pick(r, POOLS_NAME_FIRST);
 		p = fmt_put(p, a->s, a->len);
 		p = fmt_u64(p, rng_below(r, 100000));
 	}
@@ -639,15 +320,15 @@ gen_name(struct rng *r, char *out)
 static size_t
 gen_email(struct rng *r, char *out)
 {
-	const struct gen_text	*f, *s, *l, *d;
+	const struct pools_text	*f, *s, *l, *d;
 	char			*p = out;
 
 	if (rng_below(r, 100) < 5)
 		return (size_t)(fmt_put(p, "first.last@gmail.com", 20) - out);
-	f = gen_pick(r, gen_mail_first, GEN_NELEM(gen_mail_first));
-	s = gen_pick(r, gen_mail_sep, GEN_NELEM(gen_mail_sep));
-	l = gen_pick(r, gen_mail_last, GEN_NELEM(gen_mail_last));
-	d = gen_pick(r, gen_mail_domain, GEN_NELEM(gen_mail_domain));
+	f = pools_pick(r, POOLS_MAIL_FIRST);
+	s = pools_pick(r, POOLS_MAIL_SEP);
+	l = pools_pick(r, POOLS_MAIL_LAST);
+	d = pools_pick(r, POOLS_MAIL_DOMAIN);
 	p = fmt_put(p, f->s, f->len);
 	p = fmt_put(p, s->s, s->len);
 	p = fmt_put(p, l->s, l->len);
@@ -666,7 +347,7 @@ static size_t
 gen_review_row(char *out, uint64_t seed, uint64_t rid, uint32_t pid)
 {
 	struct rng		 r;
-	const struct gen_text	*t;
+	const struct pools_text	*t;
 	char			 text[GEN_TEXT_MAX];
 	char			*p = out;
 	unsigned		 rating, nphoto, h;
@@ -696,7 +377,7 @@ gen_review_row(char *out, uint64_t seed, uint64_t rid, uint32_t pid)
 	p = fmt_quoted(p, text, gen_email(&r, text));
 	*p++ = ',';
 	if (rng_below(&r, 100) < 10) {
-		t = gen_pick(&r, gen_responses, GEN_NELEM(gen_responses));
+		t = pools_pick(&r, POOLS_RESPONSES);
 		p = fmt_quoted(p, t->s, t->len);
 	} else
 		p = fmt_put(p, "null", 4);
@@ -764,7 +445,7 @@ gen_char_value(struct rng *r, unsigned rating, unsigned name)
 	uint64_t	 x = rng_below(r, 100);
 	int		 v;
 
-	if (name == GEN_C_COMFORT || name == GEN_C_QUALITY) {
+	if (name == POOLS_C_COMFORT || name == POOLS_C_QUALITY) {
 		v = (int)rating + (x < 20 ? -1 : x < 80 ? 0 : 1);
 		return v < 1 ? 1 : v > 5 ? 5 : (unsigned)v;
 	}
@@ -875,7 +556,7 @@ gen_chunk_photos(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 static int
 gen_chunk_chars(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 {
-	const struct gen_cat	*cat;
+	const struct pools_cat	*cat;
 	uint64_t		 id = pl->start[GEN_F_CHARS][c];
 	uint32_t		 p, lo, hi;
 	unsigned		 j;
@@ -884,12 +565,12 @@ gen_chunk_chars(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 
 	gen_chunk_range(pl, c, &lo, &hi);
 	for (p = lo; p < hi; p++) {
-		cat = &gen_cats[pl->cat[p]];
+		cat = &pools_cats[pl->cat[p]];
 		if (gen_buf_reserve(b, 4 * GEN_SMALL_MAX) == -1)
 			return -1;
 		o = b->p + b->len;
 		for (j = 0; j < cat->n; j++) {
-			name = gen_char_names[cat->names[j]];
+			name = pools_char_names[cat->names[j]];
 			o = fmt_u64(o, ++id);
 			*o++ = ',';
 			o = fmt_u64(o, p);
@@ -909,7 +590,7 @@ gen_chunk_chars(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 static int
 gen_chunk_charrevs(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 {
-	const struct gen_cat	*cat;
+	const struct pools_cat	*cat;
 	struct rng		 r;
 	uint64_t		 id = pl->start[GEN_F_CHARREVS][c];
 	uint64_t		 cid = pl->start[GEN_F_CHARS][c];
@@ -920,7 +601,7 @@ gen_chunk_charrevs(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 
 	gen_chunk_range(pl, c, &lo, &hi);
 	for (p = lo; p < hi; p++) {
-		cat = &gen_cats[pl->cat[p]];
+		cat = &pools_cats[pl->cat[p]];
 		for (k = 0; k < pl->nrev[p]; k++) {
 			gen_review_core(pl->seed, ++rid, &r, &rating, &nphoto);
 			rng_seed(&r, pl->seed, RNG_S_CHARREV, rid);
@@ -988,17 +669,17 @@ gen_draw_count(struct rng *r)
 	return n;
 }
 
-/* A category by the per-mille weights of gen_cats. */
+/* A category by the per-mille weights of pools_cats. */
 static unsigned char
 gen_draw_cat(struct rng *r)
 {
 	uint64_t	 x = rng_below(r, 1000);
 	size_t		 i;
 
-	for (i = 0; i + 1 < GEN_NELEM(gen_cats); i++) {
-		if (x < gen_cats[i].weight)
+	for (i = 0; i + 1 < POOLS_NCATS; i++) {
+		if (x < pools_cats[i].weight)
 			break;
-		x -= gen_cats[i].weight;
+		x -= pools_cats[i].weight;
 	}
 	return (unsigned char)i;
 }
@@ -1055,31 +736,31 @@ gen_plan_cats(struct gen_plan *pl, struct rng *r, uint64_t nchars,
 
 	for (p = 1; p <= pl->nprod; p++) {
 		pl->cat[p] = gen_draw_cat(r);
-		sum += gen_cats[pl->cat[p]].n;
+		sum += pools_cats[pl->cat[p]].n;
 	}
 	while (sum < nchars) {
 		p = 1 + (uint32_t)rng_below(r, pl->nprod);
-		if (gen_cats[pl->cat[p]].up >= 0) {
-			pl->cat[p] = (unsigned char)gen_cats[pl->cat[p]].up;
+		if (pools_cats[pl->cat[p]].up >= 0) {
+			pl->cat[p] = (unsigned char)pools_cats[pl->cat[p]].up;
 			sum++;
 		}
 	}
 	while (sum > nchars) {
 		p = 1 + (uint32_t)rng_below(r, pl->nprod);
-		if (gen_cats[pl->cat[p]].down >= 0) {
-			pl->cat[p] = (unsigned char)gen_cats[pl->cat[p]].down;
+		if (pools_cats[pl->cat[p]].down >= 0) {
+			pl->cat[p] = (unsigned char)pools_cats[pl->cat[p]].down;
 			sum--;
 		}
 	}
 	for (p = 1; p <= pl->nprod; p++)
-		diff -= (int64_t)pl->nrev[p] * gen_cats[pl->cat[p]].n;
+		diff -= (int64_t)pl->nrev[p] * pools_cats[pl->cat[p]].n;
 	diff += (int64_t)ncharrevs;
 	for (tries = 0; diff != 0 && tries < 50 * (uint64_t)pl->nprod + 10000;
 	    tries++) {
 		a = 1 + (uint32_t)rng_below(r, pl->nprod);
 		b = 1 + (uint32_t)rng_below(r, pl->nprod);
 		d = ((int64_t)pl->nrev[a] - pl->nrev[b]) *
-		    ((int64_t)gen_cats[pl->cat[b]].n - gen_cats[pl->cat[a]].n);
+		    ((int64_t)pools_cats[pl->cat[b]].n - pools_cats[pl->cat[a]].n);
 		a2 = diff - d < 0 ? d - diff : diff - d;
 		b2 = diff < 0 ? -diff : diff;
 		if (d == 0 || a2 >= b2)
@@ -1199,7 +880,7 @@ gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
 			pl->start[f][c] = tot[f];
 		gen_chunk_range(pl, c, &lo, &hi);
 		for (p = lo; p < hi; p++) {
-			n = gen_cats[pl->cat[p]].n;
+			n = pools_cats[pl->cat[p]].n;
 			tot[GEN_F_CHARS] += n;
 			tot[GEN_F_CHARREVS] += (uint64_t)n * pl->nrev[p];
 			for (k = 0; k < pl->nrev[p]; k++) {
@@ -1414,7 +1095,10 @@ main(int argc, char *argv[])
 		goto usage;
 	}
 
-	gen_text_init();
+	if (pools_init() == -1) {
+		fprintf(stderr, "reviews-gen: a text pool is not valid UTF-8\n");
+		goto done;
+	}
 	if (gen_plan_build(&plan, scale, seed) == -1) {
 		fprintf(stderr, "reviews-gen: out of memory\n");
 		goto done;
