@@ -30,6 +30,7 @@
 #include "fmt.h"
 #include "pools.h"
 #include "rng.h"
+#include "rows.h"
 
 /* Row counts of the original data set, scale 1.0. */
 #define GEN_PRODUCTS	1000011.0
@@ -44,39 +45,9 @@
 #ifndef GEN_THREADS_MAX
 #define GEN_THREADS_MAX	8
 #endif
-#define GEN_DATE_FIRST	1588291200000ULL	/* 2020-05-01T00:00:00Z, ms */
-#define GEN_DATE_SPAN	31536000000ULL		/* to 2021-05-01: 365 days */
-#define GEN_BODY_MIN	50		/* characters */
-#define GEN_BODY_MAX	1000		/* bytes, hence at most as many chars */
-#define GEN_TEXT_MAX	4096		/* scratch for one text field */
-#define GEN_ROW_MAX	4096		/* bytes reserved per review row */
-#define GEN_SMALL_MAX	256		/* bytes reserved per other row */
 #define GEN_BUF_FIRST	((size_t)16 << 20)
 
 #define GEN_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-enum gen_file {
-	GEN_F_REVIEWS,
-	GEN_F_PHOTOS,
-	GEN_F_CHARS,
-	GEN_F_CHARREVS,
-	GEN_F__MAX
-};
-
-struct gen_file_def {
-	const char	*name;
-	const char	*header;
-};
-
-static const struct gen_file_def gen_files[GEN_F__MAX] = {
-	[GEN_F_REVIEWS] = { "reviews.csv",
-	    "id,product_id,rating,date,summary,body,recommend,reported,"
-	    "reviewer_name,reviewer_email,response,helpfulness\n" },
-	[GEN_F_PHOTOS] = { "reviews_photos.csv", "id,review_id,url\n" },
-	[GEN_F_CHARS] = { "characteristics.csv", "id,product_id,name\n" },
-	[GEN_F_CHARREVS] = { "characteristic_reviews.csv",
-	    "id,characteristic_id,review_id,value\n" },
-};
 
 /*
  * The per-product plan and the first row id of every chunk in every file;
@@ -88,8 +59,8 @@ struct gen_plan {
 	uint32_t	 nchunk;
 	uint32_t	*nrev;		/* [1..nprod]: reviews of the product */
 	unsigned char	*cat;		/* [1..nprod]: index into pools_cats */
-	uint64_t	*start[GEN_F__MAX]; /* [0..nchunk]: rows before chunk */
-	uint64_t	 rows[GEN_F__MAX];
+	uint64_t	*start[ROWS__MAX]; /* [0..nchunk]: rows before chunk */
+	uint64_t	 rows[ROWS__MAX];
 	uint64_t	*fix;		/* sorted (review id << 1 | up) */
 	size_t		 nfix;		/* reviews with one photo more/less */
 };
@@ -108,8 +79,8 @@ struct gen_buf {
  */
 struct gen_run {
 	const struct gen_plan	*plan;
-	FILE			*fp[GEN_F__MAX];
-	char			*path[GEN_F__MAX];
+	FILE			*fp[ROWS__MAX];
+	char			*path[ROWS__MAX];
 	pthread_mutex_t		 mu;
 	pthread_cond_t		 cv;
 	uint32_t		 njobs;
@@ -165,295 +136,6 @@ gen_buf_str(struct gen_buf *b, const char *s)
 	return 0;
 }
 
-/*
- * The part of a review the other files need too: its rating (skewed to 4-5)
- * and how many photos it has (0..5, 0.475 on average; pl->fix corrects a
- * few so the total is exact).  Leaves r seeded for
- * the rest of the review's fields.
- */
-static void
-gen_review_core(uint64_t seed, uint64_t rid, struct rng *r,
-    unsigned *rating, unsigned *nphoto)
-{
-	uint64_t	 x;
-
-	rng_seed(r, seed, RNG_S_REVIEW, rid);
-	x = rng_below(r, 1000);
-	*rating = x < 60 ? 1 : x < 130 ? 2 : x < 260 ? 3 : x < 540 ? 4 : 5;
-	x = rng_below(r, 100000);
-	*nphoto = x < 75300 ? 0 : x < 87300 ? 1 : x < 93300 ? 2 :
-	    x < 96800 ? 3 : x < 98800 ? 4 : 5;
-}
-
-/* Sentiment of a rating: 0 negative, 1 mixed, 2 positive. */
-static unsigned
-gen_mood(unsigned rating)
-{
-	return rating <= 2 ? 0 : rating == 3 ? 1 : 2;
-}
-
-/* A summary (<= 120 bytes) matching the rating's mood, into out. */
-static size_t
-gen_summary(struct rng *r, unsigned rating, char *out)
-{
-	const struct pools_text	*a, *n, *e, *t;
-	unsigned		 mood = gen_mood(rating);
-	char			*p = out;
-
-	if (rng_below(r, 100) < 35) {
-		a = pools_pick(r, mood == 2 ? POOLS_SUM_ADJ_POS :
-		    POOLS_SUM_ADJ_NEG);
-		n = pools_pick(r, POOLS_SUM_NOUN);
-		e = pools_pick(r, POOLS_SUM_END);
-		p = fmt_put(p, a->s, a->len);
-		*p++ = ' ';
-		p = fmt_put(p, n->s, n->len);
-		p = fmt_put(p, e->s, e->len);
-		return (size_t)(p - out);
-	}
-	if (mood == 2)
-		t = pools_pick(r, POOLS_SUM_POS);
-	else if (mood == 0)
-		t = pools_pick(r, POOLS_SUM_NEG);
-	else
-		t = pools_pick(r, POOLS_SUM_MID);
-	return (size_t)(fmt_put(p, t->s, t->len) - out);
-}
-
-/* One body sentence, leaning to the rating's mood. */
-static const struct pools_text *
-gen_body_sentence(struct rng *r, unsigned rating)
-{
-	uint64_t	 x = rng_below(r, 1000);
-
-	if (x < 12)
-		return pools_pick(r, POOLS_BODY_INTL);
-	x /= 10;
-	switch (gen_mood(rating)) {
-	case 2:
-		if (x < 55)
-			return pools_pick(r, POOLS_BODY_POS);
-		break;
-	case 0:
-		if (x < 55)
-			return pools_pick(r, POOLS_BODY_NEG);
-		break;
-	default:
-		if (x < 30)
-			return pools_pick(r, POOLS_BODY_POS);
-		if (x < 60)
-			return pools_pick(r, POOLS_BODY_NEG);
-		break;
-	}
-	return pools_pick(r, POOLS_BODY_MID);
-}
-
-/*
- * A body of GEN_BODY_MIN..GEN_BODY_MAX characters (length skewed short, mean
- * about 290): whole sentences joined by spaces, now and then by a newline,
- * stopping before one that would pass GEN_BODY_MAX bytes.  (The cut on a
- * UTF-8 boundary is only a backstop for a short body.)
- */
-static size_t
-gen_body(struct rng *r, unsigned rating, char *out)
-{
-	const struct pools_text	*t;
-	double			 u = rng_unit(r);
-	size_t			 target, len = 0, nch = 0;
-	uint64_t		 x;
-
-	target = GEN_BODY_MIN +
-	    (size_t)(u * u * u * (GEN_BODY_MAX - GEN_BODY_MIN + 1));
-	while (nch < target) {
-		if (len > 0) {
-			x = rng_below(r, 1000);
-			if (x < 4)
-				out[len++] = '\n';
-			else if (x < 6) {
-				out[len++] = '\n';
-				out[len++] = '\n';
-				nch++;
-			} else
-				out[len++] = ' ';
-			nch++;
-		}
-		t = gen_body_sentence(r, rating);
-		if (len + t->len > GEN_BODY_MAX && nch >= GEN_BODY_MIN)
-			break;
-		memcpy(out + len, t->s, t->len);
-		len += t->len;
-		nch += t->nch;
-	}
-	if (len > GEN_BODY_MAX) {
-		len = GEN_BODY_MAX;
-		while (len > 0 && ((unsigned char)out[len] & 0xC0) == 0x80)
-			len--;
-	}
-	while (len > 0 && (out[len - 1] == ' ' || out[len - 1] == '\n'))
-		len--;
-	return len;
-}
-
-/* A reviewer name (<= 30 bytes), handle-like or first name plus digits. */
-static size_t
-gen_name(struct rng *r, char *out)
-{
-	const struct pools_text	*a, *n;
-	char			*p = out;
-
-	if (rng_below(r, 100) < 70) {
-		a = pools_pick(r, POOLS_NAME_ADJ);
-		n = pools_pick(r, POOLS_NAME_NOUN);
-		p = fmt_put(p, a->s, a->len);
-		p = fmt_put(p, n->s, n->len);
-		if (rng_below(r, 2) == 0)
-			p = fmt_u64(p, rng_below(r, 1000));
-	} else {
-		a = pools_pick(r, POOLS_NAME_FIRST);
-		p = fmt_put(p, a->s, a->len);
-		p = fmt_u64(p, rng_below(r, 100000));
-	}
-	return (size_t)(p - out);
-}
-
-/* A reviewer email (<= 40 bytes) shaped local@domain.tld. */
-static size_t
-gen_email(struct rng *r, char *out)
-{
-	const struct pools_text	*f, *s, *l, *d;
-	char			*p = out;
-
-	if (rng_below(r, 100) < 5)
-		return (size_t)(fmt_put(p, "first.last@gmail.com", 20) - out);
-	f = pools_pick(r, POOLS_MAIL_FIRST);
-	s = pools_pick(r, POOLS_MAIL_SEP);
-	l = pools_pick(r, POOLS_MAIL_LAST);
-	d = pools_pick(r, POOLS_MAIL_DOMAIN);
-	p = fmt_put(p, f->s, f->len);
-	p = fmt_put(p, s->s, s->len);
-	p = fmt_put(p, l->s, l->len);
-	if (rng_below(r, 100) < 40)
-		p = fmt_u64(p, rng_below(r, 10000));
-	*p++ = '@';
-	p = fmt_put(p, d->s, d->len);
-	return (size_t)(p - out);
-}
-
-/*
- * Write one reviews.csv row for review rid of product pid at out; returns
- * its length (at most GEN_ROW_MAX).
- */
-static size_t
-gen_review_row(char *out, uint64_t seed, uint64_t rid, uint32_t pid)
-{
-	struct rng		 r;
-	const struct pools_text	*t;
-	char			 text[GEN_TEXT_MAX];
-	char			*p = out;
-	unsigned		 rating, nphoto, h;
-	uint64_t		 x;
-
-	gen_review_core(seed, rid, &r, &rating, &nphoto);
-	p = fmt_u64(p, rid);
-	*p++ = ',';
-	p = fmt_u64(p, pid);
-	*p++ = ',';
-	*p++ = (char)('0' + rating);
-	*p++ = ',';
-	p = fmt_u64(p, GEN_DATE_FIRST + rng_below(&r, GEN_DATE_SPAN));
-	*p++ = ',';
-	p = fmt_quoted(p, text, gen_summary(&r, rating, text));
-	*p++ = ',';
-	p = fmt_quoted(p, text, gen_body(&r, rating, text));
-	*p++ = ',';
-	x = rng_below(&r, 100);
-	p = fmt_bool(p, x < (rating == 5 ? 96u : rating == 4 ? 90u :
-	    rating == 3 ? 60u : rating == 2 ? 25u : 10u));
-	*p++ = ',';
-	p = fmt_bool(p, rng_below(&r, 1000) < 20);
-	*p++ = ',';
-	p = fmt_quoted(p, text, gen_name(&r, text));
-	*p++ = ',';
-	p = fmt_quoted(p, text, gen_email(&r, text));
-	*p++ = ',';
-	if (rng_below(&r, 100) < 10) {
-		t = pools_pick(&r, POOLS_RESPONSES);
-		p = fmt_quoted(p, t->s, t->len);
-	} else
-		p = fmt_put(p, "null", 4);
-	*p++ = ',';
-	for (h = 0; h < 30 && rng_below(&r, 100) < 78; h++)
-		continue;
-	p = fmt_u64(p, h);
-	*p++ = '\n';
-	return (size_t)(p - out);
-}
-
-/* Write one reviews_photos.csv row at out; returns its length. */
-static size_t
-gen_photo_row(char *out, uint64_t seed, uint64_t id, uint64_t rid,
-    unsigned n)
-{
-	static const char	 hex[] = "0123456789abcdef";
-	static const unsigned	 widths[] = { 300, 500, 634, 750, 975, 1000,
-	    1234, 1350, 1500, 1650, 2000 };
-	struct rng		 r;
-	char			*p = out;
-	char			 url[GEN_SMALL_MAX];
-	char			*u = url;
-	uint64_t		 x;
-	unsigned		 i;
-
-	rng_seed(&r, seed, RNG_S_PHOTO, id);
-	p = fmt_u64(p, id);
-	*p++ = ',';
-	p = fmt_u64(p, rid);
-	*p++ = ',';
-	if (rng_below(&r, 100) < 60) {
-		u = fmt_put(u, "https://images.example/p/", 25);
-		u = fmt_u64(u, rid);
-		*u++ = '-';
-		u = fmt_u64(u, n);
-		u = fmt_put(u, ".jpg", 4);
-	} else {
-		u = fmt_put(u, "https://images.unsplash.com/photo-", 34);
-		u = fmt_u64(u, 1400000000 + rng_below(&r, 220000000));
-		*u++ = '-';
-		x = rng_next(&r);
-		for (i = 0; i < 12; i++, x >>= 4)
-			*u++ = hex[x & 15];
-		u = fmt_put(u, "?ixlib=rb-1.2.1&", 16);
-		if (rng_below(&r, 100) < 30)
-			u = fmt_put(u, "ixid=eyJhcHBfaWQiOjEyMDd9&", 26);
-		u = fmt_put(u, "auto=format&fit=crop&w=", 23);
-		u = fmt_u64(u, widths[rng_below(&r, GEN_NELEM(widths))]);
-		u = fmt_put(u, rng_below(&r, 4) == 0 ? "&q=60" : "&q=80", 5);
-	}
-	p = fmt_quoted(p, url, (size_t)(u - url));
-	*p++ = '\n';
-	return (size_t)(p - out);
-}
-
-/*
- * The value (1..5) a review gives one characteristic: quality-like ones
- * follow the rating, fit-like ones sit near 3 ("as expected") when the
- * review is happy and wander when it is not.
- */
-static unsigned
-gen_char_value(struct rng *r, unsigned rating, unsigned name)
-{
-	uint64_t	 x = rng_below(r, 100);
-	int		 v;
-
-	if (name == POOLS_C_COMFORT || name == POOLS_C_QUALITY) {
-		v = (int)rating + (x < 20 ? -1 : x < 80 ? 0 : 1);
-		return v < 1 ? 1 : v > 5 ? 5 : (unsigned)v;
-	}
-	if (rating >= 4)
-		return x < 70 ? 3 : x < 85 ? 2 : 4;
-	return 1 + (unsigned)rng_below(r, 5);
-}
-
 /* The products [*lo, *hi) of chunk c. */
 static void
 gen_chunk_range(const struct gen_plan *pl, uint32_t c, uint32_t *lo,
@@ -485,15 +167,15 @@ gen_fix_find(const struct gen_plan *pl, uint64_t rid)
 static int
 gen_chunk_reviews(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 {
-	uint64_t	 rid = pl->start[GEN_F_REVIEWS][c];
+	uint64_t	 rid = pl->start[ROWS_REVIEWS][c];
 	uint32_t	 p, lo, hi, k;
 
 	gen_chunk_range(pl, c, &lo, &hi);
 	for (p = lo; p < hi; p++)
 		for (k = 0; k < pl->nrev[p]; k++) {
-			if (gen_buf_reserve(b, GEN_ROW_MAX) == -1)
+			if (gen_buf_reserve(b, ROWS_REVIEW_MAX) == -1)
 				return -1;
-			b->len += gen_review_row(b->p + b->len, pl->seed, ++rid,
+			b->len += rows_review(b->p + b->len, pl->seed, ++rid,
 			    p);
 		}
 	return 0;
@@ -501,7 +183,7 @@ gen_chunk_reviews(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 
 /*
  * reviews_photos.csv rows of chunk c's reviews (photo counts from
- * gen_review_core, corrected by pl->fix).  About 1% of rows trade places
+ * rows_review_core, corrected by pl->fix).  About 1% of rows trade places
  * with the next one (never across a chunk boundary, so the output does not
  * depend on how chunks are shared out).
  */
@@ -509,19 +191,19 @@ static int
 gen_chunk_photos(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 {
 	struct rng	 r;
-	uint64_t	 rid = pl->start[GEN_F_REVIEWS][c];
-	uint64_t	 id = pl->start[GEN_F_PHOTOS][c];
-	uint64_t	 last = pl->start[GEN_F_PHOTOS][c + 1];
+	uint64_t	 rid = pl->start[ROWS_REVIEWS][c];
+	uint64_t	 id = pl->start[ROWS_PHOTOS][c];
+	uint64_t	 last = pl->start[ROWS_PHOTOS][c + 1];
 	uint32_t	 p, lo, hi, k;
 	unsigned	 rating, nphoto, i;
-	char		 row[GEN_SMALL_MAX], held[GEN_SMALL_MAX];
+	char		 row[ROWS_SMALL_MAX], held[ROWS_SMALL_MAX];
 	size_t		 n, nheld = 0, fix;
 
 	fix = gen_fix_find(pl, rid + 1);
 	gen_chunk_range(pl, c, &lo, &hi);
 	for (p = lo; p < hi; p++)
 		for (k = 0; k < pl->nrev[p]; k++) {
-			gen_review_core(pl->seed, ++rid, &r, &rating, &nphoto);
+			rows_review_core(pl->seed, ++rid, &r, &rating, &nphoto);
 			if (fix < pl->nfix && pl->fix[fix] >> 1 == rid) {
 				if (pl->fix[fix++] & 1)
 					nphoto++;
@@ -529,8 +211,8 @@ gen_chunk_photos(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 					nphoto--;
 			}
 			for (i = 1; i <= nphoto; i++) {
-				n = gen_photo_row(row, pl->seed, ++id, rid, i);
-				if (gen_buf_reserve(b, 2 * GEN_SMALL_MAX) == -1)
+				n = rows_photo(row, pl->seed, ++id, rid, i);
+				if (gen_buf_reserve(b, 2 * ROWS_SMALL_MAX) == -1)
 					return -1;
 				if (nheld > 0) {
 					memcpy(b->p + b->len, row, n);
@@ -557,28 +239,16 @@ static int
 gen_chunk_chars(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 {
 	const struct pools_cat	*cat;
-	uint64_t		 id = pl->start[GEN_F_CHARS][c];
+	uint64_t		 id = pl->start[ROWS_CHARS][c];
 	uint32_t		 p, lo, hi;
-	unsigned		 j;
-	const char		*name;
-	char			*o;
 
 	gen_chunk_range(pl, c, &lo, &hi);
 	for (p = lo; p < hi; p++) {
 		cat = &pools_cats[pl->cat[p]];
-		if (gen_buf_reserve(b, 4 * GEN_SMALL_MAX) == -1)
+		if (gen_buf_reserve(b, ROWS_CHARS_MAX) == -1)
 			return -1;
-		o = b->p + b->len;
-		for (j = 0; j < cat->n; j++) {
-			name = pools_char_names[cat->names[j]];
-			o = fmt_u64(o, ++id);
-			*o++ = ',';
-			o = fmt_u64(o, p);
-			*o++ = ',';
-			o = fmt_quoted(o, name, strlen(name));
-			*o++ = '\n';
-		}
-		b->len = (size_t)(o - b->p);
+		b->len += rows_chars(b->p + b->len, id, p, cat);
+		id += cat->n;
 	}
 	return 0;
 }
@@ -591,35 +261,20 @@ static int
 gen_chunk_charrevs(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 {
 	const struct pools_cat	*cat;
-	struct rng		 r;
-	uint64_t		 id = pl->start[GEN_F_CHARREVS][c];
-	uint64_t		 cid = pl->start[GEN_F_CHARS][c];
-	uint64_t		 rid = pl->start[GEN_F_REVIEWS][c];
+	uint64_t		 id = pl->start[ROWS_CHARREVS][c];
+	uint64_t		 cid = pl->start[ROWS_CHARS][c];
+	uint64_t		 rid = pl->start[ROWS_REVIEWS][c];
 	uint32_t		 p, lo, hi, k;
-	unsigned		 rating, nphoto, j;
-	char			*o;
 
 	gen_chunk_range(pl, c, &lo, &hi);
 	for (p = lo; p < hi; p++) {
 		cat = &pools_cats[pl->cat[p]];
 		for (k = 0; k < pl->nrev[p]; k++) {
-			gen_review_core(pl->seed, ++rid, &r, &rating, &nphoto);
-			rng_seed(&r, pl->seed, RNG_S_CHARREV, rid);
-			if (gen_buf_reserve(b, 4 * GEN_SMALL_MAX) == -1)
+			if (gen_buf_reserve(b, ROWS_CHARS_MAX) == -1)
 				return -1;
-			o = b->p + b->len;
-			for (j = 0; j < cat->n; j++) {
-				o = fmt_u64(o, ++id);
-				*o++ = ',';
-				o = fmt_u64(o, cid + j + 1);
-				*o++ = ',';
-				o = fmt_u64(o, rid);
-				*o++ = ',';
-				*o++ = (char)('0' + gen_char_value(&r, rating,
-				    cat->names[j]));
-				*o++ = '\n';
-			}
-			b->len = (size_t)(o - b->p);
+			b->len += rows_charrevs(b->p + b->len, pl->seed, id,
+			    cid, ++rid, cat);
+			id += cat->n;
 		}
 		cid += cat->n;
 	}
@@ -628,18 +283,18 @@ gen_chunk_charrevs(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
 
 /* Generate chunk c of file f into b (header first for chunk 0). */
 static int
-gen_chunk(const struct gen_plan *pl, enum gen_file f, uint32_t c,
+gen_chunk(const struct gen_plan *pl, enum rows_file f, uint32_t c,
     struct gen_buf *b)
 {
 	b->len = 0;
-	if (c == 0 && gen_buf_str(b, gen_files[f].header) == -1)
+	if (c == 0 && gen_buf_str(b, rows_files[f].header) == -1)
 		return -1;
 	switch (f) {
-	case GEN_F_REVIEWS:
+	case ROWS_REVIEWS:
 		return gen_chunk_reviews(pl, c, b);
-	case GEN_F_PHOTOS:
+	case ROWS_PHOTOS:
 		return gen_chunk_photos(pl, c, b);
-	case GEN_F_CHARS:
+	case ROWS_CHARS:
 		return gen_chunk_chars(pl, c, b);
 	default:
 		return gen_chunk_charrevs(pl, c, b);
@@ -783,7 +438,7 @@ gen_cmp_u64(const void *a, const void *b)
 
 /*
  * Make the photo count exactly target: pick distinct random reviews that get
- * one photo more (or one fewer) than gen_review_core draws, kept sorted by
+ * one photo more (or one fewer) than rows_review_core draws, kept sorted by
  * review id in pl->fix, and shift the photo chunk starts to match.  A few
  * hundred or thousand reviews at most; -1 when out of memory.
  */
@@ -791,14 +446,14 @@ static int
 gen_plan_photos(struct gen_plan *pl, struct rng *r, uint64_t target)
 {
 	struct rng	 rr;
-	uint64_t	 total = pl->rows[GEN_F_PHOTOS], nrev, want, rid;
+	uint64_t	 total = pl->rows[ROWS_PHOTOS], nrev, want, rid;
 	uint64_t	 tries, i, j;
 	int64_t		 acc = 0;
 	unsigned	 rating, nphoto;
 	int		 up = target > total;
 	uint32_t	 c;
 
-	nrev = pl->rows[GEN_F_REVIEWS];
+	nrev = pl->rows[ROWS_REVIEWS];
 	want = up ? target - total : total - target;
 	if (want == 0 || nrev == 0)
 		return 0;
@@ -810,7 +465,7 @@ gen_plan_photos(struct gen_plan *pl, struct rng *r, uint64_t target)
 	for (tries = 0; pl->nfix < want; ) {
 		for (; pl->nfix < want && tries < 100 * want + 10000; tries++) {
 			rid = 1 + rng_below(r, nrev);
-			gen_review_core(pl->seed, rid, &rr, &rating, &nphoto);
+			rows_review_core(pl->seed, rid, &rr, &rating, &nphoto);
 			if (up ? nphoto < 5 : nphoto > 0)
 				pl->fix[pl->nfix++] = rid << 1 | (uint64_t)up;
 		}
@@ -824,11 +479,11 @@ gen_plan_photos(struct gen_plan *pl, struct rng *r, uint64_t target)
 	}
 	for (c = 0, i = 0; c <= pl->nchunk; c++) {
 		while (i < pl->nfix &&
-		    pl->fix[i] >> 1 <= pl->start[GEN_F_REVIEWS][c])
+		    pl->fix[i] >> 1 <= pl->start[ROWS_REVIEWS][c])
 			acc += pl->fix[i++] & 1 ? 1 : -1;
-		pl->start[GEN_F_PHOTOS][c] += (uint64_t)acc;
+		pl->start[ROWS_PHOTOS][c] += (uint64_t)acc;
 	}
-	pl->rows[GEN_F_PHOTOS] = pl->start[GEN_F_PHOTOS][pl->nchunk];
+	pl->rows[ROWS_PHOTOS] = pl->start[ROWS_PHOTOS][pl->nchunk];
 	return 0;
 }
 
@@ -841,7 +496,7 @@ static int
 gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
 {
 	struct rng	 r, rr;
-	uint64_t	 reviewed, nreviews, nchars, tot[GEN_F__MAX] = { 0 };
+	uint64_t	 reviewed, nreviews, nchars, tot[ROWS__MAX] = { 0 };
 	uint32_t	 c, p, lo, hi, k;
 	unsigned	 rating, nphoto, n;
 	int		 f;
@@ -866,7 +521,7 @@ gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
 	pl->cat = calloc((size_t)pl->nprod + 1, sizeof(*pl->cat));
 	if (pl->nrev == NULL || pl->cat == NULL)
 		return -1;
-	for (f = 0; f < GEN_F__MAX; f++)
+	for (f = 0; f < ROWS__MAX; f++)
 		if ((pl->start[f] = calloc((size_t)pl->nchunk + 1,
 		    sizeof(*pl->start[f]))) == NULL)
 			return -1;
@@ -876,21 +531,21 @@ gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
 	gen_plan_cats(pl, &r, nchars, gen_round(GEN_CHARREVS * scale));
 
 	for (c = 0; c < pl->nchunk; c++) {
-		for (f = 0; f < GEN_F__MAX; f++)
+		for (f = 0; f < ROWS__MAX; f++)
 			pl->start[f][c] = tot[f];
 		gen_chunk_range(pl, c, &lo, &hi);
 		for (p = lo; p < hi; p++) {
 			n = pools_cats[pl->cat[p]].n;
-			tot[GEN_F_CHARS] += n;
-			tot[GEN_F_CHARREVS] += (uint64_t)n * pl->nrev[p];
+			tot[ROWS_CHARS] += n;
+			tot[ROWS_CHARREVS] += (uint64_t)n * pl->nrev[p];
 			for (k = 0; k < pl->nrev[p]; k++) {
-				gen_review_core(seed, ++tot[GEN_F_REVIEWS],
+				rows_review_core(seed, ++tot[ROWS_REVIEWS],
 				    &rr, &rating, &nphoto);
-				tot[GEN_F_PHOTOS] += nphoto;
+				tot[ROWS_PHOTOS] += nphoto;
 			}
 		}
 	}
-	for (f = 0; f < GEN_F__MAX; f++) {
+	for (f = 0; f < ROWS__MAX; f++) {
 		pl->start[f][pl->nchunk] = tot[f];
 		pl->rows[f] = tot[f];
 	}
@@ -906,7 +561,7 @@ gen_plan_free(struct gen_plan *pl)
 	free(pl->nrev);
 	free(pl->cat);
 	free(pl->fix);
-	for (f = 0; f < GEN_F__MAX; f++)
+	for (f = 0; f < ROWS__MAX; f++)
 		free(pl->start[f]);
 }
 
@@ -936,7 +591,7 @@ gen_worker(void *arg)
 	const struct gen_plan	*pl = run->plan;
 	struct gen_buf		 buf = { NULL, 0, 0 };
 	uint32_t		 j, c;
-	enum gen_file		 f;
+	enum rows_file		 f;
 	int			 stop;
 
 	for (;;) {
@@ -946,7 +601,7 @@ gen_worker(void *arg)
 		pthread_mutex_unlock(&run->mu);
 		if (stop)
 			break;
-		f = (enum gen_file)(j / pl->nchunk);
+		f = (enum rows_file)(j / pl->nchunk);
 		c = j % pl->nchunk;
 		if (gen_chunk(pl, f, c, &buf) == -1) {
 			gen_run_fail(run, -1, ENOMEM);
@@ -1105,13 +760,13 @@ main(int argc, char *argv[])
 	}
 	if (gen_mkdirs(out) == -1)
 		goto done;
-	for (f = 0; f < GEN_F__MAX; f++) {
-		n = strlen(out) + strlen(gen_files[f].name) + 2;
+	for (f = 0; f < ROWS__MAX; f++) {
+		n = strlen(out) + strlen(rows_files[f].name) + 2;
 		if ((run.path[f] = malloc(n)) == NULL) {
 			fprintf(stderr, "reviews-gen: out of memory\n");
 			goto done;
 		}
-		snprintf(run.path[f], n, "%s/%s", out, gen_files[f].name);
+		snprintf(run.path[f], n, "%s/%s", out, rows_files[f].name);
 		if ((run.fp[f] = fopen(run.path[f], "w")) == NULL) {
 			fprintf(stderr, "reviews-gen: %s: %s\n", run.path[f],
 			    strerror(errno));
@@ -1120,7 +775,7 @@ main(int argc, char *argv[])
 	}
 
 	run.plan = &plan;
-	run.njobs = plan.nchunk * GEN_F__MAX;
+	run.njobs = plan.nchunk * ROWS__MAX;
 	if (pthread_mutex_init(&run.mu, NULL) != 0) {
 		fprintf(stderr, "reviews-gen: cannot create a lock\n");
 		goto done;
@@ -1151,7 +806,7 @@ main(int argc, char *argv[])
 	}
 
 	rc = 0;
-	for (f = 0; f < GEN_F__MAX; f++) {
+	for (f = 0; f < ROWS__MAX; f++) {
 		if (fclose(run.fp[f]) == EOF) {
 			fprintf(stderr, "reviews-gen: %s: %s\n", run.path[f],
 			    strerror(errno));
@@ -1161,8 +816,8 @@ main(int argc, char *argv[])
 	}
 	if (rc != 0)
 		goto done;
-	for (f = 0; f < GEN_F__MAX; f++) {
-		fprintf(stderr, "%s %" PRIu64 " rows\n", gen_files[f].name,
+	for (f = 0; f < ROWS__MAX; f++) {
+		fprintf(stderr, "%s %" PRIu64 " rows\n", rows_files[f].name,
 		    plan.rows[f]);
 		total += plan.rows[f];
 	}
@@ -1174,7 +829,7 @@ usage:
 	gen_usage(stderr);
 	return 2;
 done:
-	for (f = 0; f < GEN_F__MAX; f++) {
+	for (f = 0; f < ROWS__MAX; f++) {
 		if (run.fp[f] != NULL && fclose(run.fp[f]) == EOF)
 			fprintf(stderr, "reviews-gen: %s: %s\n", run.path[f],
 			    strerror(errno));
