@@ -26,8 +26,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "chunk.h"
 #include "clock.h"
 #include "fmt.h"
+#include "plan.h"
 #include "pools.h"
 #include "rng.h"
 #include "rows.h"
@@ -41,36 +43,9 @@
 #define GEN_CHARREVS	19327575.0
 
 #define GEN_SCALE_MAX	100.0		/* keeps every id below 2^31 */
-#define GEN_CHUNK	4096		/* products per unit of work */
 #ifndef GEN_THREADS_MAX
 #define GEN_THREADS_MAX	8
 #endif
-#define GEN_BUF_FIRST	((size_t)16 << 20)
-
-#define GEN_NELEM(a)	(sizeof(a) / sizeof((a)[0]))
-
-/*
- * The per-product plan and the first row id of every chunk in every file;
- * read-only once the workers start.
- */
-struct gen_plan {
-	uint64_t	 seed;
-	uint32_t	 nprod;
-	uint32_t	 nchunk;
-	uint32_t	*nrev;		/* [1..nprod]: reviews of the product */
-	unsigned char	*cat;		/* [1..nprod]: index into pools_cats */
-	uint64_t	*start[ROWS__MAX]; /* [0..nchunk]: rows before chunk */
-	uint64_t	 rows[ROWS__MAX];
-	uint64_t	*fix;		/* sorted (review id << 1 | up) */
-	size_t		 nfix;		/* reviews with one photo more/less */
-};
-
-/* A growable output buffer holding one chunk of one file. */
-struct gen_buf {
-	char		*p;
-	size_t		 len;
-	size_t		 cap;
-};
 
 /*
  * Shared state of the workers: the next job to take and the next job whose
@@ -78,7 +53,7 @@ struct gen_buf {
  * failure, which stops everybody.
  */
 struct gen_run {
-	const struct gen_plan	*plan;
+	const struct plan	*plan;
 	FILE			*fp[ROWS__MAX];
 	char			*path[ROWS__MAX];
 	pthread_mutex_t		 mu;
@@ -96,209 +71,6 @@ static uint64_t
 gen_round(double x)
 {
 	return (uint64_t)(x + 0.5);
-}
-
-/* Grow b so that n more bytes fit; -1 when out of memory. */
-static int
-gen_buf_grow(struct gen_buf *b, size_t n)
-{
-	size_t	 cap = b->cap != 0 ? b->cap * 2 : GEN_BUF_FIRST;
-	char	*p;
-
-	while (cap - b->len < n)
-		cap *= 2;
-	if ((p = realloc(b->p, cap)) == NULL)
-		return -1;
-	b->p = p;
-	b->cap = cap;
-	return 0;
-}
-
-/* Make room for n more bytes (the common case is one comparison). */
-static int
-gen_buf_reserve(struct gen_buf *b, size_t n)
-{
-	if (b->cap - b->len >= n)
-		return 0;
-	return gen_buf_grow(b, n);
-}
-
-/* Append a NUL-terminated string (headers). */
-static int
-gen_buf_str(struct gen_buf *b, const char *s)
-{
-	size_t	 n = strlen(s);
-
-	if (gen_buf_reserve(b, n) == -1)
-		return -1;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	return 0;
-}
-
-/* The products [*lo, *hi) of chunk c. */
-static void
-gen_chunk_range(const struct gen_plan *pl, uint32_t c, uint32_t *lo,
-    uint32_t *hi)
-{
-	uint64_t	 end = ((uint64_t)c + 1) * GEN_CHUNK;
-
-	*lo = c * GEN_CHUNK + 1;
-	*hi = (uint32_t)(end < pl->nprod ? end : pl->nprod) + 1;
-}
-
-/* Index of the first photo-count fix at or after review rid. */
-static size_t
-gen_fix_find(const struct gen_plan *pl, uint64_t rid)
-{
-	size_t	 lo = 0, hi = pl->nfix, mid;
-
-	while (lo < hi) {
-		mid = lo + (hi - lo) / 2;
-		if (pl->fix[mid] >> 1 < rid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* reviews.csv rows of chunk c's products, in review id order. */
-static int
-gen_chunk_reviews(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
-{
-	uint64_t	 rid = pl->start[ROWS_REVIEWS][c];
-	uint32_t	 p, lo, hi, k;
-
-	gen_chunk_range(pl, c, &lo, &hi);
-	for (p = lo; p < hi; p++)
-		for (k = 0; k < pl->nrev[p]; k++) {
-			if (gen_buf_reserve(b, ROWS_REVIEW_MAX) == -1)
-				return -1;
-			b->len += rows_review(b->p + b->len, pl->seed, ++rid,
-			    p);
-		}
-	return 0;
-}
-
-/*
- * reviews_photos.csv rows of chunk c's reviews (photo counts from
- * rows_review_core, corrected by pl->fix).  About 1% of rows trade places
- * with the next one (never across a chunk boundary, so the output does not
- * depend on how chunks are shared out).
- */
-static int
-gen_chunk_photos(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
-{
-	struct rng	 r;
-	uint64_t	 rid = pl->start[ROWS_REVIEWS][c];
-	uint64_t	 id = pl->start[ROWS_PHOTOS][c];
-	uint64_t	 last = pl->start[ROWS_PHOTOS][c + 1];
-	uint32_t	 p, lo, hi, k;
-	unsigned	 rating, nphoto, i;
-	char		 row[ROWS_SMALL_MAX], held[ROWS_SMALL_MAX];
-	size_t		 n, nheld = 0, fix;
-
-	fix = gen_fix_find(pl, rid + 1);
-	gen_chunk_range(pl, c, &lo, &hi);
-	for (p = lo; p < hi; p++)
-		for (k = 0; k < pl->nrev[p]; k++) {
-			rows_review_core(pl->seed, ++rid, &r, &rating, &nphoto);
-			if (fix < pl->nfix && pl->fix[fix] >> 1 == rid) {
-				if (pl->fix[fix++] & 1)
-					nphoto++;
-				else
-					nphoto--;
-			}
-			for (i = 1; i <= nphoto; i++) {
-				n = rows_photo(row, pl->seed, ++id, rid, i);
-				if (gen_buf_reserve(b, 2 * ROWS_SMALL_MAX) == -1)
-					return -1;
-				if (nheld > 0) {
-					memcpy(b->p + b->len, row, n);
-					memcpy(b->p + b->len + n, held, nheld);
-					b->len += n + nheld;
-					nheld = 0;
-					continue;
-				}
-				rng_seed(&r, pl->seed, RNG_S_SWAP, id);
-				if (id < last && rng_below(&r, 100) == 0) {
-					memcpy(held, row, n);
-					nheld = n;
-				} else {
-					memcpy(b->p + b->len, row, n);
-					b->len += n;
-				}
-			}
-		}
-	return 0;
-}
-
-/* characteristics.csv rows of chunk c's products. */
-static int
-gen_chunk_chars(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
-{
-	const struct pools_cat	*cat;
-	uint64_t		 id = pl->start[ROWS_CHARS][c];
-	uint32_t		 p, lo, hi;
-
-	gen_chunk_range(pl, c, &lo, &hi);
-	for (p = lo; p < hi; p++) {
-		cat = &pools_cats[pl->cat[p]];
-		if (gen_buf_reserve(b, ROWS_CHARS_MAX) == -1)
-			return -1;
-		b->len += rows_chars(b->p + b->len, id, p, cat);
-		id += cat->n;
-	}
-	return 0;
-}
-
-/*
- * characteristic_reviews.csv rows of chunk c's reviews: one per
- * characteristic of the review's product, in review id order.
- */
-static int
-gen_chunk_charrevs(const struct gen_plan *pl, uint32_t c, struct gen_buf *b)
-{
-	const struct pools_cat	*cat;
-	uint64_t		 id = pl->start[ROWS_CHARREVS][c];
-	uint64_t		 cid = pl->start[ROWS_CHARS][c];
-	uint64_t		 rid = pl->start[ROWS_REVIEWS][c];
-	uint32_t		 p, lo, hi, k;
-
-	gen_chunk_range(pl, c, &lo, &hi);
-	for (p = lo; p < hi; p++) {
-		cat = &pools_cats[pl->cat[p]];
-		for (k = 0; k < pl->nrev[p]; k++) {
-			if (gen_buf_reserve(b, ROWS_CHARS_MAX) == -1)
-				return -1;
-			b->len += rows_charrevs(b->p + b->len, pl->seed, id,
-			    cid, ++rid, cat);
-			id += cat->n;
-		}
-		cid += cat->n;
-	}
-	return 0;
-}
-
-/* Generate chunk c of file f into b (header first for chunk 0). */
-static int
-gen_chunk(const struct gen_plan *pl, enum rows_file f, uint32_t c,
-    struct gen_buf *b)
-{
-	b->len = 0;
-	if (c == 0 && gen_buf_str(b, rows_files[f].header) == -1)
-		return -1;
-	switch (f) {
-	case ROWS_REVIEWS:
-		return gen_chunk_reviews(pl, c, b);
-	case ROWS_PHOTOS:
-		return gen_chunk_photos(pl, c, b);
-	case ROWS_CHARS:
-		return gen_chunk_chars(pl, c, b);
-	default:
-		return gen_chunk_charrevs(pl, c, b);
-	}
 }
 
 /*
@@ -345,7 +117,7 @@ gen_draw_cat(struct rng *r)
  * at random products until the total is exactly nreviews.
  */
 static void
-gen_plan_reviews(struct gen_plan *pl, struct rng *r, uint64_t reviewed,
+gen_plan_reviews(struct plan *pl, struct rng *r, uint64_t reviewed,
     uint64_t nreviews)
 {
 	uint64_t	 sum = 0, left = reviewed;
@@ -381,7 +153,7 @@ gen_plan_reviews(struct gen_plan *pl, struct rng *r, uint64_t reviewed,
  * characteristics total).
  */
 static void
-gen_plan_cats(struct gen_plan *pl, struct rng *r, uint64_t nchars,
+gen_plan_cats(struct plan *pl, struct rng *r, uint64_t nchars,
     uint64_t ncharrevs)
 {
 	uint64_t	 sum = 0, tries;
@@ -443,7 +215,7 @@ gen_cmp_u64(const void *a, const void *b)
  * hundred or thousand reviews at most; -1 when out of memory.
  */
 static int
-gen_plan_photos(struct gen_plan *pl, struct rng *r, uint64_t target)
+gen_plan_photos(struct plan *pl, struct rng *r, uint64_t target)
 {
 	struct rng	 rr;
 	uint64_t	 total = pl->rows[ROWS_PHOTOS], nrev, want, rid;
@@ -493,7 +265,7 @@ gen_plan_photos(struct gen_plan *pl, struct rng *r, uint64_t target)
  * cheap to recompute).  -1 when out of memory.
  */
 static int
-gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
+gen_plan_build(struct plan *pl, double scale, uint64_t seed)
 {
 	struct rng	 r, rr;
 	uint64_t	 reviewed, nreviews, nchars, tot[ROWS__MAX] = { 0 };
@@ -516,7 +288,7 @@ gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
 		nchars = pl->nprod;
 	if (nchars > 4 * (uint64_t)pl->nprod)
 		nchars = 4 * (uint64_t)pl->nprod;
-	pl->nchunk = (pl->nprod + GEN_CHUNK - 1) / GEN_CHUNK;
+	pl->nchunk = chunk_count(pl->nprod);
 	pl->nrev = calloc((size_t)pl->nprod + 1, sizeof(*pl->nrev));
 	pl->cat = calloc((size_t)pl->nprod + 1, sizeof(*pl->cat));
 	if (pl->nrev == NULL || pl->cat == NULL)
@@ -533,7 +305,7 @@ gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
 	for (c = 0; c < pl->nchunk; c++) {
 		for (f = 0; f < ROWS__MAX; f++)
 			pl->start[f][c] = tot[f];
-		gen_chunk_range(pl, c, &lo, &hi);
+		chunk_range(pl->nprod, c, &lo, &hi);
 		for (p = lo; p < hi; p++) {
 			n = pools_cats[pl->cat[p]].n;
 			tot[ROWS_CHARS] += n;
@@ -554,7 +326,7 @@ gen_plan_build(struct gen_plan *pl, double scale, uint64_t seed)
 
 /* Release what gen_plan_build allocated (also after a partial build). */
 static void
-gen_plan_free(struct gen_plan *pl)
+gen_plan_free(struct plan *pl)
 {
 	int	 f;
 
@@ -588,8 +360,8 @@ static void *
 gen_worker(void *arg)
 {
 	struct gen_run		*run = arg;
-	const struct gen_plan	*pl = run->plan;
-	struct gen_buf		 buf = { NULL, 0, 0 };
+	const struct plan	*pl = run->plan;
+	struct chunk_buf		 buf = { NULL, 0, 0 };
 	uint32_t		 j, c;
 	enum rows_file		 f;
 	int			 stop;
@@ -603,7 +375,7 @@ gen_worker(void *arg)
 			break;
 		f = (enum rows_file)(j / pl->nchunk);
 		c = j % pl->nchunk;
-		if (gen_chunk(pl, f, c, &buf) == -1) {
+		if (chunk_make(pl, f, c, &buf) == -1) {
 			gen_run_fail(run, -1, ENOMEM);
 			break;
 		}
@@ -703,7 +475,7 @@ gen_opt(int argc, char *argv[], int *i, const char *name, const char **val)
 int
 main(int argc, char *argv[])
 {
-	struct gen_plan	 plan;
+	struct plan	 plan;
 	struct gen_run	 run;
 	pthread_t	 tids[GEN_THREADS_MAX];
 	const char	*val, *out = NULL;

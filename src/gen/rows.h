@@ -28,8 +28,8 @@ struct rows_file_def {
 
 extern const struct rows_file_def rows_files[ROWS__MAX];
 
-#define ROWS_REVIEW_MAX	4096		/* bytes of a reviews.csv row, at most */
-#define ROWS_SMALL_MAX	256		/* bytes of any other row, at most */
+#define ROWS_REVIEW_MAX	4096		/* most bytes of a reviews.csv row */
+#define ROWS_SMALL_MAX	256		/* most bytes of any other row */
 /*
  * The most bytes rows_chars and rows_charrevs write: a category has at most
  * 4 characteristics, so a product (a review) has at most 4 rows there.
