@@ -12,6 +12,8 @@
 
 #include "rows.h"
 
+#define PLAN_SCALE_MAX	100.0		/* keeps every id below 2^31 */
+
 /*
  * The per-product plan and the first row id of every chunk in every file;
  * read-only once the workers start.
@@ -28,6 +30,9 @@ struct plan {
 	size_t		 nfix;		/* reviews with one photo more/less */
 };
 
-size_t	 plan_fix_find(const struct plan *, uint64_t);
+uint32_t	 plan_products(double);
+int		 plan_build(struct plan *, double, uint64_t);
+void		 plan_free(struct plan *);
+size_t		 plan_fix_find(const struct plan *, uint64_t);
 
 #endif
