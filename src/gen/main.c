@@ -12,152 +12,25 @@
  * row id), so the files are produced in chunks of products by several
  * threads, written in chunk order, and come out byte-identical for the same
  * scale and seed whatever the number of threads.
+ *
+ * This file is the command line; the work is done by the modules of
+ * libgen.a: pools.c (what rows are made of), rng.c (the random streams),
+ * fmt.c (bytes), rows.c (each row), plan.c (the per-product plan, fitted to
+ * exact counts), chunk.c (the units of work) and writer.c (the threads
+ * and the output files).
  */
-#include <sys/stat.h>
-#include <sys/types.h>
-
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
-#include "chunk.h"
 #include "clock.h"
-#include "fmt.h"
 #include "plan.h"
 #include "pools.h"
-#include "rng.h"
 #include "rows.h"
-
-#ifndef GEN_THREADS_MAX
-#define GEN_THREADS_MAX	8
-#endif
-
-/*
- * Shared state of the workers: the next job to take and the next job whose
- * output may be written (jobs are written strictly in order), and the first
- * failure, which stops everybody.
- */
-struct gen_run {
-	const struct plan	*plan;
-	FILE			*fp[ROWS__MAX];
-	char			*path[ROWS__MAX];
-	pthread_mutex_t		 mu;
-	pthread_cond_t		 cv;
-	uint32_t		 njobs;
-	uint32_t		 next;
-	uint32_t		 turn;
-	int			 failed;
-	int			 fail_file;	/* -1: out of memory */
-	int			 fail_errno;
-};
-
-/* Record the first failure (file index or -1 for memory) and wake all. */
-static void
-gen_run_fail(struct gen_run *run, int file, int err)
-{
-	pthread_mutex_lock(&run->mu);
-	if (!run->failed) {
-		run->failed = 1;
-		run->fail_file = file;
-		run->fail_errno = err;
-	}
-	pthread_cond_broadcast(&run->cv);
-	pthread_mutex_unlock(&run->mu);
-}
-
-/*
- * A worker: take the next job (file-major, chunk order), generate it into
- * its own buffer, wait for its turn and write it.  Generation overlaps with
- * the other workers' generation and writing; output order is fixed.
- */
-static void *
-gen_worker(void *arg)
-{
-	struct gen_run		*run = arg;
-	const struct plan	*pl = run->plan;
-	struct chunk_buf		 buf = { NULL, 0, 0 };
-	uint32_t		 j, c;
-	enum rows_file		 f;
-	int			 stop;
-
-	for (;;) {
-		pthread_mutex_lock(&run->mu);
-		stop = run->failed || run->next >= run->njobs;
-		j = run->next++;
-		pthread_mutex_unlock(&run->mu);
-		if (stop)
-			break;
-		f = (enum rows_file)(j / pl->nchunk);
-		c = j % pl->nchunk;
-		if (chunk_make(pl, f, c, &buf) == -1) {
-			gen_run_fail(run, -1, ENOMEM);
-			break;
-		}
-		pthread_mutex_lock(&run->mu);
-		while (run->turn != j && !run->failed)
-			pthread_cond_wait(&run->cv, &run->mu);
-		stop = run->failed;
-		pthread_mutex_unlock(&run->mu);
-		if (stop)
-			break;
-		if (fwrite(buf.p, 1, buf.len, run->fp[f]) != buf.len) {
-			gen_run_fail(run, (int)f, errno);
-			break;
-		}
-		pthread_mutex_lock(&run->mu);
-		run->turn++;
-		pthread_cond_broadcast(&run->cv);
-		pthread_mutex_unlock(&run->mu);
-	}
-	free(buf.p);
-	return NULL;
-}
-
-/* Create dir and its missing parents, like mkdir -p.  -1 after a report. */
-static int
-gen_mkdirs(const char *dir)
-{
-	struct stat	 st;
-	char		*path, *s, ch;
-	int		 rc = -1;
-
-	if ((path = strdup(dir)) == NULL) {
-		fprintf(stderr, "reviews-gen: out of memory\n");
-		return -1;
-	}
-	for (s = path + 1;; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		ch = *s;
-		*s = '\0';
-		if (mkdir(path, 0777) == -1 && errno != EEXIST) {
-			fprintf(stderr, "reviews-gen: mkdir %s: %s\n", path,
-			    strerror(errno));
-			goto out;
-		}
-		*s = ch;
-		if (ch == '\0')
-			break;
-	}
-	if (stat(dir, &st) == -1) {
-		fprintf(stderr, "reviews-gen: %s: %s\n", dir, strerror(errno));
-		goto out;
-	}
-	if (!S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "reviews-gen: %s: not a directory\n", dir);
-		goto out;
-	}
-	rc = 0;
-out:
-	free(path);
-	return rc;
-}
+#include "writer.h"
 
 /* Print the usage line. */
 static void
@@ -192,23 +65,25 @@ gen_opt(int argc, char *argv[], int *i, const char *name, const char **val)
 	return 1;
 }
 
+/*
+ * Read the command line, build the plan, write the files.  Exits 0, 1
+ * after a reported failure (files may be left half written), 2 on a usage
+ * error.
+ */
 int
 main(int argc, char *argv[])
 {
 	struct plan	 plan;
-	struct gen_run	 run;
-	pthread_t	 tids[GEN_THREADS_MAX];
+	struct writer	 w;
 	const char	*val, *out = NULL;
 	char		*end;
 	double		 scale = 1.0, t0;
 	uint64_t	 seed = 1, total = 0;
-	long		 ncpu;
-	size_t		 n;
-	int		 i, f, nthr = 0, rc = 1, locks = 0;
+	int		 i, f, rc = 1;
 
 	t0 = clock_secs();
 	memset(&plan, 0, sizeof(plan));
-	memset(&run, 0, sizeof(run));
+	memset(&w, 0, sizeof(w));
 	for (i = 1; i < argc; i++) {
 		if (strcmp(argv[i], "-h") == 0 ||
 		    strcmp(argv[i], "--help") == 0) {
@@ -219,7 +94,8 @@ main(int argc, char *argv[])
 			errno = 0;
 			if (val == NULL || *val == '\0' ||
 			    (scale = strtod(val, &end), *end != '\0') ||
-			    errno != 0 || !(scale > 0 && scale <= PLAN_SCALE_MAX))
+			    errno != 0 ||
+			    !(scale > 0 && scale <= PLAN_SCALE_MAX))
 				goto usage;
 		} else if (gen_opt(argc, argv, &i, "--seed", &val)) {
 			errno = 0;
@@ -243,70 +119,17 @@ main(int argc, char *argv[])
 	}
 
 	if (pools_init() == -1) {
-		fprintf(stderr, "reviews-gen: a text pool is not valid UTF-8\n");
+		fprintf(stderr, "reviews-gen: a text pool is not valid "
+		    "UTF-8\n");
 		goto done;
 	}
 	if (plan_build(&plan, scale, seed) == -1) {
 		fprintf(stderr, "reviews-gen: out of memory\n");
 		goto done;
 	}
-	if (gen_mkdirs(out) == -1)
-		goto done;
-	for (f = 0; f < ROWS__MAX; f++) {
-		n = strlen(out) + strlen(rows_files[f].name) + 2;
-		if ((run.path[f] = malloc(n)) == NULL) {
-			fprintf(stderr, "reviews-gen: out of memory\n");
-			goto done;
-		}
-		snprintf(run.path[f], n, "%s/%s", out, rows_files[f].name);
-		if ((run.fp[f] = fopen(run.path[f], "w")) == NULL) {
-			fprintf(stderr, "reviews-gen: %s: %s\n", run.path[f],
-			    strerror(errno));
-			goto done;
-		}
-	}
-
-	run.plan = &plan;
-	run.njobs = plan.nchunk * ROWS__MAX;
-	if (pthread_mutex_init(&run.mu, NULL) != 0) {
-		fprintf(stderr, "reviews-gen: cannot create a lock\n");
-		goto done;
-	}
-	locks = 1;
-	if (pthread_cond_init(&run.cv, NULL) != 0) {
-		fprintf(stderr, "reviews-gen: cannot create a lock\n");
-		goto done;
-	}
-	locks = 2;
-	ncpu = sysconf(_SC_NPROCESSORS_ONLN);
-	if (ncpu > GEN_THREADS_MAX)
-		ncpu = GEN_THREADS_MAX;
-	/* This thread works too; a thread that cannot start is not needed. */
-	while (nthr + 1 < ncpu &&
-	    pthread_create(&tids[nthr], NULL, gen_worker, &run) == 0)
-		nthr++;
-	gen_worker(&run);
-	for (i = 0; i < nthr; i++)
-		pthread_join(tids[i], NULL);
-	if (run.failed) {
-		if (run.fail_file < 0)
-			fprintf(stderr, "reviews-gen: out of memory\n");
-		else
-			fprintf(stderr, "reviews-gen: %s: %s\n",
-			    run.path[run.fail_file], strerror(run.fail_errno));
-		goto done;
-	}
-
-	rc = 0;
-	for (f = 0; f < ROWS__MAX; f++) {
-		if (fclose(run.fp[f]) == EOF) {
-			fprintf(stderr, "reviews-gen: %s: %s\n", run.path[f],
-			    strerror(errno));
-			rc = 1;
-		}
-		run.fp[f] = NULL;
-	}
-	if (rc != 0)
+	if (writer_open(&w, out) == -1 ||
+	    writer_run(&w, &plan, writer_threads()) == -1 ||
+	    writer_close(&w) == -1)
 		goto done;
 	for (f = 0; f < ROWS__MAX; f++) {
 		fprintf(stderr, "%s %" PRIu64 " rows\n", rows_files[f].name,
@@ -315,22 +138,14 @@ main(int argc, char *argv[])
 	}
 	fprintf(stderr, "generated %" PRIu64 " rows in %.1f s\n", total,
 	    clock_secs() - t0);
+	rc = 0;
 	goto done;
 
 usage:
 	gen_usage(stderr);
 	return 2;
 done:
-	for (f = 0; f < ROWS__MAX; f++) {
-		if (run.fp[f] != NULL && fclose(run.fp[f]) == EOF)
-			fprintf(stderr, "reviews-gen: %s: %s\n", run.path[f],
-			    strerror(errno));
-		free(run.path[f]);
-	}
-	if (locks > 1)
-		pthread_cond_destroy(&run.cv);
-	if (locks > 0)
-		pthread_mutex_destroy(&run.mu);
+	writer_close(&w);
 	plan_free(&plan);
 	return rc;
 }
