@@ -3,7 +3,7 @@
  * (reviews, reviews_photos, characteristics, characteristic_reviews) in the
  * format and shape described in DATA.md.
  *
- *   reviews-gen [--scale S] [--seed K] --out DIR
+ *   reviews-gen [--scale S] [--seed K] [--threads N] --out DIR
  *
  * The per-product plan (how many reviews each product has, which set of
  * characteristics it has) is drawn once, up front, from one sequential
@@ -27,20 +27,27 @@
 #include <string.h>
 
 #include "clock.h"
+#include "digits.h"
 #include "plan.h"
 #include "pools.h"
 #include "rows.h"
 #include "writer.h"
 
-/* Print the usage line. */
+/* Print the usage lines. */
 static void
 gen_usage(FILE *fp)
 {
-	fprintf(fp, "usage: reviews-gen [--scale S] [--seed K] --out DIR\n"
-	    "  --scale S  size relative to the original data set "
+	fprintf(fp, "usage: reviews-gen [--scale S] [--seed K] [--threads N] "
+	    "--out DIR\n"
+	    "  --scale S    size relative to the original data set "
 	    "(0 < S <= 100, default 1.0)\n"
-	    "  --seed K   unsigned integer seed (default 1)\n"
-	    "  --out DIR  output directory, created if missing\n");
+	    "  --seed K     unsigned integer seed (default 1)\n"
+	    "  --threads N  threads making and writing the files (1..%d, "
+	    "default: one per\n"
+	    "               online CPU, at most %d); the files are the same "
+	    "for any N\n"
+	    "  --out DIR    output directory, created if missing\n",
+	    WRITER_THREADS_MAX, WRITER_THREADS_AUTO);
 }
 
 /*
@@ -79,7 +86,8 @@ main(int argc, char *argv[])
 	char		*end;
 	double		 scale = 1.0, t0;
 	uint64_t	 seed = 1, total = 0;
-	int		 i, f, rc = 1;
+	int64_t		 v;
+	int		 i, f, nthreads = 0, rc = 1;
 
 	t0 = clock_secs();
 	memset(&plan, 0, sizeof(plan));
@@ -103,6 +111,11 @@ main(int argc, char *argv[])
 			    (seed = strtoull(val, &end, 10), *end != '\0') ||
 			    errno != 0)
 				goto usage;
+		} else if (gen_opt(argc, argv, &i, "--threads", &val)) {
+			if (val == NULL || !digits_parse(val, strlen(val),
+			    WRITER_THREADS_MAX, &v) || v < 1)
+				goto usage;
+			nthreads = (int)v;
 		} else if (gen_opt(argc, argv, &i, "--out", &val)) {
 			if (val == NULL || *val == '\0')
 				goto usage;
@@ -127,8 +140,10 @@ main(int argc, char *argv[])
 		fprintf(stderr, "reviews-gen: out of memory\n");
 		goto done;
 	}
+	if (nthreads == 0)
+		nthreads = writer_threads();
 	if (writer_open(&w, out) == -1 ||
-	    writer_run(&w, &plan, writer_threads()) == -1 ||
+	    writer_run(&w, &plan, nthreads) == -1 ||
 	    writer_close(&w) == -1)
 		goto done;
 	for (f = 0; f < ROWS__MAX; f++) {
