@@ -61,6 +61,7 @@ pool_start() {
 	mkdir -p "$RUN_DIR/hosts" "$LOG_DIR" "$STACK_DIR/bin"
 	if [ -z "$(pool_pids)" ]; then
 		install -m 0755 "$BUILD_DIR/src/api/reviews-fcgi" "$BIN"
+		install -m 0755 "$BUILD_DIR/src/listen/reviews-listen" "$LISTEN_BIN"
 	fi
 	if ! pool_running "$host" a && ! pool_running "$host" b; then
 		rm -f "$cache"	# a host's first pool starts with an empty cache
@@ -75,11 +76,11 @@ pool_start() {
 	local where=(--socket "${addr#unix:}")
 	[ "$host" = local ] || where=(--listen "$addr")
 	${ns:+ip netns exec "$ns"} env DATABASE_URL="$db" REVIEWS_CACHE="$cache" \
-		REVIEWS_CACHE_MB="${CACHE_MB:-256}" REVIEWS_CACHE_TTL_MS="${CACHE_TTL_MS:-1000}" \
+		REVIEWS_CACHE_MB="${CACHE_MB:-256}" REVIEWS_CACHE_TTL_MS="${CACHE_TTL_MS:-300000}" \
 		"$ROOT/spawn/pool" start --pidfile "$(pool_pidfile "$host" "$slot")" \
 		--bin "$BIN" "${where[@]}" --workers "$n" \
 		${RUN_AS:+--user "$RUN_AS"} --log "$LOG_DIR/workers-$host.log" \
-		${WORKER_WRAPPER:+--wrapper "$WORKER_WRAPPER"}
+		${WORKER_WRAPPER:+--wrapper "$WORKER_WRAPPER"} --listener "$LISTEN_BIN"
 	echo "$slot $n" >"$RUN_DIR/hosts/$host"
 }
 

@@ -29,6 +29,7 @@ stack_init() {
 	SAMPLE_SCALE=${SAMPLE_SCALE:-0.005}
 	PG_BIN=${PG_BIN:-/usr/lib/postgresql/15/bin}
 	BIN=$STACK_DIR/bin/reviews-fcgi	# a copy of the build's, see pool_start
+	LISTEN_BIN=$STACK_DIR/bin/reviews-listen
 	GEN=$BUILD_DIR/src/gen/reviews-gen
 	# The database: DATABASE_URL or the libpq environment if the user set
 	# either, else the private cluster.
@@ -290,6 +291,12 @@ nginx_write() {
 	[ -n "$RUN_AS" ] && R_NGINX_USER="user $RUN_AS $(id -gn "$RUN_AS");"
 	R_ACCESS_LOG="access_log off;"
 	[ -n "${ACCESS_LOG:-}" ] && R_ACCESS_LOG="access_log $ACCESS_LOG upstream buffer=4k flush=100ms;"
+	# METRICS_ALLOW: addresses or CIDRs that may read /metrics.
+	local m metrics=
+	for m in ${METRICS_ALLOW:-127.0.0.1 ::1}; do
+		metrics+=$'\t\t'"$m"$'\t1;\n'
+	done
+	export R_METRICS_ALLOW=${metrics%$'\n'}
 	export R_KEEPALIVE_LINE R_NGINX_USER R_ACCESS_LOG R_CORS_MAP=$cors \
 		R_NGINX_WORKERS=$NGINX_WORKERS R_RUN_DIR=$RUN_DIR R_LOG_DIR=$LOG_DIR \
 		R_CONF_DIR=$CONF_DIR R_LISTEN=${LISTEN:-127.0.0.1:$PORT} R_SERVERS=$SERVER_LINES \

@@ -1,6 +1,8 @@
 /*
  * The shared response cache: hits, invalidation by a write's generation
- * bump (seen across processes), TTL expiry, what is not cached.
+ * bump (seen across processes), the listener's confirmations and drops,
+ * TTL expiry, what is not cached.  The test plays the listener: it calls
+ * cache_heard as reviews-listen does after each of its pings.
  */
 #include <check.h>
 #include <stdio.h>
@@ -10,6 +12,7 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "clock.h"
 
 static char	 path[64];
 
@@ -19,6 +22,7 @@ setup(void)
 	snprintf(path, sizeof(path), "/dev/shm/check_cache.%ld", (long)getpid());
 	unlink(path);
 	ck_assert_int_eq(cache_open(path, 1, 200), 0);
+	cache_heard(clock_ms());
 }
 
 static void
@@ -36,18 +40,19 @@ START_TEST(test_cache_hit)
 	struct cache_key	 other = k1;
 	const char		*got;
 	size_t			 len;
+	uint64_t		 etag;
 
-	ck_assert_ptr_null(cache_get(&k1, &len));
-	cache_put(&k1, cache_generation(42), "{\"a\":1}", 7);
-	got = cache_get(&k1, &len);
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
+	cache_put(&k1, cache_generation(42), "{\"a\":1}", 7, 7);
+	got = cache_get(&k1, &len, &etag);
 	ck_assert_ptr_nonnull(got);
 	ck_assert_uint_eq(len, 7);
 	ck_assert_int_eq(memcmp(got, "{\"a\":1}", 7), 0);
 	other.sort = 0;
-	ck_assert_ptr_null(cache_get(&other, &len));
+	ck_assert_ptr_null(cache_get(&other, &len, &etag));
 	other = k1;
 	other.kind = CACHE_META;
-	ck_assert_ptr_null(cache_get(&other, &len));
+	ck_assert_ptr_null(cache_get(&other, &len, &etag));
 }
 END_TEST
 
@@ -56,21 +61,22 @@ START_TEST(test_cache_bump_across_processes)
 {
 	uint64_t	 gen = cache_generation(42);
 	size_t		 len;
+	uint64_t	 etag;
 	pid_t		 pid;
 	int		 st;
 
-	cache_put(&k1, gen, "old", 3);
-	ck_assert_ptr_nonnull(cache_get(&k1, &len));
+	cache_put(&k1, gen, "old", 3, 7);
+	ck_assert_ptr_nonnull(cache_get(&k1, &len, &etag));
 	if ((pid = fork()) == 0) {
 		cache_bump(42);
 		_exit(0);
 	}
 	waitpid(pid, &st, 0);
-	ck_assert_ptr_null(cache_get(&k1, &len));
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
 	ck_assert_uint_eq(cache_generation(42), gen + 1);
 	/* A response computed after reading the new generation is served. */
-	cache_put(&k1, cache_generation(42), "new", 3);
-	ck_assert_ptr_nonnull(cache_get(&k1, &len));
+	cache_put(&k1, cache_generation(42), "new", 3, 7);
+	ck_assert_ptr_nonnull(cache_get(&k1, &len, &etag));
 }
 END_TEST
 
@@ -79,10 +85,11 @@ START_TEST(test_cache_put_after_bump)
 {
 	uint64_t	 gen = cache_generation(42);
 	size_t		 len;
+	uint64_t	 etag;
 
 	cache_bump(42);
-	cache_put(&k1, gen, "raced", 5);
-	ck_assert_ptr_null(cache_get(&k1, &len));
+	cache_put(&k1, gen, "raced", 5, 7);
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
 }
 END_TEST
 
@@ -90,11 +97,12 @@ END_TEST
 START_TEST(test_cache_ttl)
 {
 	size_t	 len;
+	uint64_t etag;
 
-	cache_put(&k1, cache_generation(42), "x", 1);
-	ck_assert_ptr_nonnull(cache_get(&k1, &len));
+	cache_put(&k1, cache_generation(42), "x", 1, 7);
+	ck_assert_ptr_nonnull(cache_get(&k1, &len, &etag));
 	usleep(250 * 1000);
-	ck_assert_ptr_null(cache_get(&k1, &len));
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
 }
 END_TEST
 
@@ -103,15 +111,86 @@ START_TEST(test_cache_limits)
 {
 	static char	 big[8192];
 	size_t		 len;
+	uint64_t	 etag;
 
-	cache_put(&k1, cache_generation(42), big, sizeof(big));
-	ck_assert_ptr_null(cache_get(&k1, &len));
+	cache_put(&k1, cache_generation(42), big, sizeof(big), 7);
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
 	cache_close();
 	ck_assert_int_eq(cache_enabled(), 0);
-	cache_put(&k1, 0, "x", 1);
-	ck_assert_ptr_null(cache_get(&k1, &len));
-	ck_assert_int_eq(cache_open(path, 1, 0), -1);
+	cache_put(&k1, 0, "x", 1, 7);
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
+	/* No TTL: the region holds metrics, no answers. */
+	ck_assert_int_eq(cache_open(path, 1, 0), 0);
+	cache_heard(clock_ms());
+	ck_assert_int_eq(cache_enabled(), 0);
+	cache_put(&k1, cache_generation(42), "x", 1, 7);
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
+	cache_close();
 	ck_assert_int_eq(cache_open(NULL, 1, 100), -1);
+}
+END_TEST
+
+/* The ETag is stored with the answer and comes back with it. */
+START_TEST(test_cache_etag)
+{
+	size_t		 len;
+	uint64_t	 etag = 0;
+
+	cache_put(&k1, cache_generation(42), "{}", 2, 0x1234abcd5678ef90ull);
+	ck_assert_ptr_nonnull(cache_get(&k1, &len, &etag));
+	ck_assert_uint_eq(etag, 0x1234abcd5678ef90ull);
+}
+END_TEST
+
+/*
+ * Without a recent confirmation from the listener nothing is served or
+ * stored: it may be dead, or cut off from the database.
+ */
+START_TEST(test_cache_needs_listener)
+{
+	size_t		 len;
+	uint64_t	 etag;
+
+	cache_put(&k1, cache_generation(42), "x", 1, 7);
+	ck_assert_ptr_nonnull(cache_get(&k1, &len, &etag));
+	cache_deaf();
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
+	ck_assert_uint_eq(cache_generation(42), 0);
+	cache_put(&k1, cache_generation(42), "y", 1, 7);
+	/* A confirmation older than CACHE_HEARD_MS does not count. */
+	cache_heard(clock_ms() - CACHE_HEARD_MS - 5);
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
+	ck_assert_uint_eq(cache_generation(42), 0);
+	cache_heard(clock_ms());
+	ck_assert_ptr_nonnull(cache_get(&k1, &len, &etag));
+	ck_assert_int_eq(memcmp(cache_get(&k1, &len, &etag), "x", 1), 0);
+}
+END_TEST
+
+/* A (re)connected listener drops every answer; so does "*". */
+START_TEST(test_cache_drops)
+{
+	static const struct cache_key k2 = { CACHE_META, 0, 0, 43, 0, 0 };
+	struct cache_stats	 st;
+	size_t			 len;
+	uint64_t		 etag;
+
+	cache_put(&k1, cache_generation(42), "x", 1, 7);
+	cache_put(&k2, cache_generation(43), "y", 1, 7);
+	cache_connected();
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
+	ck_assert_ptr_null(cache_get(&k2, &len, &etag));
+	cache_put(&k1, cache_generation(42), "x", 1, 7);
+	ck_assert_ptr_nonnull(cache_get(&k1, &len, &etag));
+	cache_drop_all();
+	ck_assert_ptr_null(cache_get(&k1, &len, &etag));
+	cache_put(&k2, cache_generation(43), "y", 1, 7);
+	cache_invalidate(42);
+	ck_assert_ptr_nonnull(cache_get(&k2, &len, &etag));
+	cache_stats(&st);
+	ck_assert_uint_eq(st.drops, 2);
+	ck_assert_uint_eq(st.listener_connects, 1);
+	ck_assert_uint_eq(st.invalidations, 1);
 }
 END_TEST
 
@@ -123,6 +202,9 @@ cache_suite(void)
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_cache_hit);
+	tcase_add_test(tc, test_cache_etag);
+	tcase_add_test(tc, test_cache_needs_listener);
+	tcase_add_test(tc, test_cache_drops);
 	tcase_add_test(tc, test_cache_bump_across_processes);
 	tcase_add_test(tc, test_cache_put_after_bump);
 	tcase_add_test(tc, test_cache_ttl);

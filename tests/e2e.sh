@@ -41,6 +41,9 @@ for i in $(seq 1 12); do
 done | paste -sd, | sed 's/^/INSERT INTO reviews (product_id, rating, date_ms, summary, body, recommend, reported, reviewer_name, reviewer_email, response, helpfulness) VALUES /' >"$TMP/q.sql"
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$TMP/q.sql"
 psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$(dirname "$0")/../db/aggregates.sql" >/dev/null
+# Fixtures written behind the API's back: every app server drops its cache.
+sql "NOTIFY reviews_cache, '*'" >/dev/null
+sleep 0.1
 PHOTO_B=$(sql "SELECT id FROM reviews_photos WHERE url = 'https://img.example/b.jpg' AND review_id = $A2")
 PHOTO_A=$((PHOTO_B + 1))
 
@@ -441,9 +444,55 @@ req GET "/reviews?product_id=1" -H 'Origin: https://shop.example'
 # ---------------------------------------------------------------------------
 # NGINX's guards: security headers, header and URI limits, write rate.
 req GET "/reviews?product_id=$P"
-for h in "X-Content-Type-Options: nosniff" "X-Frame-Options: DENY" "Cache-Control: no-store"; do
+for h in "X-Content-Type-Options: nosniff" "X-Frame-Options: DENY" "Cache-Control: no-cache"; do
 	[ "$(header "${h%%:*}")" = "${h#*: }" ] && ok "header $h" || bad "header ${h%%:*}: '$(header "${h%%:*}")'"
 done
+req GET "/reviews?product_id=abc"
+[ "$(header Cache-Control)" = no-store ] && ok "an error says Cache-Control: no-store" ||
+	bad "error Cache-Control: '$(header Cache-Control)'"
+
+# ---------------------------------------------------------------------------
+# Conditional GET (API.md Part 2): a strong ETag from the body's bytes, 304
+# with no body for a matching If-None-Match, answered from the cache.
+metric() {	# metric NAME: this host's summed counter
+	curl -s "$BASE/metrics" | awk -v n="$1" '$1 == n {print $2}'
+}
+for path in "/reviews?product_id=$P&sort=newest" "/reviews/meta?product_id=$P"; do
+	req GET "$path"
+	tag=$(header ETag) body=$BODY
+	[[ "$tag" =~ ^\"[0-9a-f]{16}\"$ ]] && ok "ETag on $path: $tag" || bad "ETag on $path: '$tag'"
+	req GET "$path"
+	[ "$(header ETag)" = "$tag" ] && [ "$BODY" = "$body" ] && ok "the same body, the same ETag" ||
+		bad "ETag changed: $(header ETag) for the same body"
+	hits=$(metric reviews_cache_hits_total) misses=$(metric reviews_cache_misses_total)
+	req GET "$path" -H "If-None-Match: $tag"
+	if [ "$STATUS" = 304 ] && [ -z "$BODY" ] && [ "$(header ETag)" = "$tag" ] &&
+	   [ "$(header Cache-Control)" = no-cache ]; then
+		ok "If-None-Match $tag: 304, no body, the ETag, no-cache"
+	else
+		bad "If-None-Match: $STATUS, ETag '$(header ETag)', body '$BODY'"
+	fi
+	[ "$(metric reviews_cache_hits_total)" = $((hits + 1)) ] && [ "$(metric reviews_cache_misses_total)" = "$misses" ] &&
+		ok "that 304 came from the cache, without a database round trip" ||
+		bad "304: hits $hits -> $(metric reviews_cache_hits_total), misses $misses -> $(metric reviews_cache_misses_total)"
+	for inm in "W/$tag" "*" "\"0000000000000000\", $tag" "  $tag  "; do
+		req GET "$path" -H "If-None-Match: $inm"
+		expect "If-None-Match: $inm is a 304" 304 ""
+	done
+	for inm in '"0000000000000000"' "${tag%?}" 'garbage'; do
+		req GET "$path" -H "If-None-Match: $inm"
+		expect "If-None-Match: $inm is the 200" 200 "$body"
+	done
+done
+req GET "/reviews?product_id=$P&sort=newest"
+tag=$(header ETag)
+req PUT "/reviews/$A2/helpful"
+req GET "/reviews?product_id=$P&sort=newest" -H "If-None-Match: $tag"
+[ "$STATUS" = 200 ] && [ "$(header ETag)" != "$tag" ] && ok "after a write the old ETag gets the new 200" ||
+	bad "after a write: $STATUS, ETag $(header ETag) (was $tag)"
+# Undone behind the API's back: such a write must say so to the caches.
+sql "UPDATE reviews SET helpfulness = helpfulness - 1 WHERE id = $A2; NOTIFY reviews_cache, '$P'" >/dev/null
+sleep 0.1
 req GET "/reviews?product_id=1&x=$(head -c 9000 /dev/zero | tr '\0' a)"
 expect_error "request line over 8 KiB: 414 as JSON" 414 "URI"
 req GET "/reviews?product_id=1" -H "X-Big: $(head -c 9000 /dev/zero | tr '\0' a)"

@@ -14,6 +14,7 @@ sql() { psql -X -q -tA -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
 req() {
 	local m=$1 p=$2
 	shift 2
+	: >"$TMP/body"	# curl leaves the file as it was when no body comes
 	STATUS=$(curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' \
 		-X "$m" "$@" "$BASE$p")
 	BODY=$(cat "$TMP/body")

@@ -6,9 +6,11 @@
 
 #include "clock.h"
 #include "db.h"
+#include "metrics.h"
 
 static PGconn		*db_conn;
 static const char	*db_conninfo;
+static int		 db_ever;	/* connections made so far */
 static int64_t		 db_last_fail;	/* clock_ms of the last failed connect, or 0 */
 
 /* After a failed connect, answer 503 at once for this long, not hammer it. */
@@ -79,6 +81,8 @@ db_connect(void)
 		PQclear(res);
 	}
 	db_last_fail = 0;
+	if (db_ever++ > 0)
+		metrics_count(METRICS_DB_RECONNECT);
 	return 0;
 fail:
 	PQfinish(db_conn);

@@ -1,3 +1,4 @@
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -32,6 +33,7 @@ http_reason(int status)
 	case 200: return "OK";
 	case 201: return "Created";
 	case 204: return "No Content";
+	case 304: return "Not Modified";
 	case 400: return "Bad Request";
 	case 404: return "Not Found";
 	case 405: return "Method Not Allowed";
@@ -106,6 +108,39 @@ http_req_init(struct http_req *req, FCGX_Request *fcgx)
 	req->content_type = FCGX_GetParam("CONTENT_TYPE", fcgx->envp);
 	req->content_length = FCGX_GetParam("CONTENT_LENGTH", fcgx->envp);
 	req->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fcgx->envp);
+	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", fcgx->envp);
+}
+
+/*
+ * Whether an If-None-Match header names etag: "*", or a comma-separated
+ * list of entity tags, each perhaps weak (W/"..."), compared weakly as
+ * RFC 9110 says for If-None-Match.  A malformed list matches nothing.
+ */
+int
+http_etag_match(const char *inm, uint64_t etag)
+{
+	char		 want[17];
+	const char	*p = inm, *end;
+
+	if (inm == NULL)
+		return 0;
+	snprintf(want, sizeof(want), "%016" PRIx64, etag);
+	for (;;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '\0')
+			return 0;
+		if (*p == '*')
+			return p[1] == '\0' || p[1] == ' ' || p[1] == ',' ||
+			    p[1] == '\t';
+		if (p[0] == 'W' && p[1] == '/')
+			p += 2;
+		if (*p != '"' || (end = strchr(p + 1, '"')) == NULL)
+			return 0;
+		if (end - p - 1 == 16 && memcmp(p + 1, want, 16) == 0)
+			return 1;
+		p = end + 1;
+	}
 }
 
 /*
@@ -135,19 +170,20 @@ http_read_body(struct http_req *req, char *buf, size_t cap, size_t *len)
 	return 0;
 }
 
-/* Write status, header lines and a JSON body of len bytes (or none). */
+/* Write status, header lines and a body of len bytes (or none). */
 static void
 http_write(struct http_req *req, int status, const char *headers,
-    const char *body, size_t len)
+    const char *type, const char *body, size_t len)
 {
 	char	 head[512];
 	int	 n;
 
 	if (body != NULL)
 		n = snprintf(head, sizeof(head), "Status: %d %s\r\n%s%s"
-		    "Content-Type: application/json; charset=utf-8\r\n"
+		    "Content-Type: %s\r\n"
 		    "Content-Length: %zu\r\n\r\n", status, http_reason(status),
-		    headers ? headers : "", http_extra, len);
+		    headers ? headers : "", http_extra,
+		    type ? type : "application/json; charset=utf-8", len);
 	else
 		n = snprintf(head, sizeof(head), "Status: %d %s\r\n%s%s\r\n",
 		    status, http_reason(status), headers ? headers : "",
@@ -168,23 +204,48 @@ void
 http_answer(struct http_req *req, const struct answer *a)
 {
 	static const char	 oom[] = "{\"error\":\"out of memory\"}";
+	char			 tag[80];
 	const char		*body = a->body;
 	size_t			 len = a->len;
 
-	if (body == NULL && a->complaint != NULL &&
-	    (body = json_error(a->field, a->complaint, &len)) == NULL) {
-		http_write(req, 500, NULL, oom, sizeof(oom) - 1);
+	if (a->tagged) {
+		snprintf(tag, sizeof(tag), "ETag: \"%016" PRIx64 "\"\r\n"
+		    "Cache-Control: no-cache\r\n", a->etag);
+		if (http_etag_match(req->if_none_match, a->etag))
+			http_write(req, 304, tag, NULL, NULL, 0);
+		else
+			http_write(req, a->status, tag, NULL, body, len);
 		return;
 	}
-	http_write(req, a->status, a->headers, body, len);
+
+	if (body == NULL && a->complaint != NULL &&
+	    (body = json_error(a->field, a->complaint, &len)) == NULL) {
+		http_write(req, 500, NULL, NULL, oom, sizeof(oom) - 1);
+		return;
+	}
+	http_write(req, a->status, a->headers, a->content_type, body, len);
 }
 
 /* A JSON answer of len bytes at body. */
 struct answer
 answer_json(int status, const char *body, size_t len)
 {
-	struct answer	 a = { status, NULL, body, len, NULL, NULL };
+	struct answer	 a = { status, NULL, body, len, NULL, NULL, NULL, 0, 0 };
 
+	return a;
+}
+
+/*
+ * A read's 200 (GET /reviews, /reviews/meta): it carries its ETag, and a
+ * request whose If-None-Match names it gets a 304 instead.
+ */
+struct answer
+answer_tagged(const char *body, size_t len, uint64_t etag)
+{
+	struct answer	 a = answer_json(200, body, len);
+
+	a.tagged = 1;
+	a.etag = etag;
 	return a;
 }
 
@@ -202,7 +263,7 @@ answer_status(int status)
 struct answer
 answer_error(int status, const char *field, const char *complaint)
 {
-	struct answer	 a = { status, NULL, NULL, 0, field, complaint };
+	struct answer	 a = { status, NULL, NULL, 0, field, complaint, NULL, 0, 0 };
 
 	return a;
 }

@@ -8,6 +8,7 @@
 #define HTTP_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <fcgiapp.h>
 
@@ -31,6 +32,7 @@ struct http_req {
 	const char	*content_type;	/* may be NULL */
 	const char	*content_length; /* may be NULL */
 	const char	*idempotency_key; /* may be NULL */
+	const char	*if_none_match;	/* may be NULL */
 };
 
 /*
@@ -47,6 +49,9 @@ struct answer {
 	size_t		 len;
 	const char	*field;		/* errors: the field named, or NULL */
 	const char	*complaint;	/* errors: what is wrong with it */
+	const char	*content_type;	/* NULL: JSON */
+	int		 tagged;	/* a read's 200: ETag, Conditional GET */
+	uint64_t	 etag;		/* tagged: hash_bytes of the body */
 };
 
 void	 http_init(int);
@@ -56,8 +61,10 @@ void	 http_answer(struct http_req *, const struct answer *);
 const char *http_reason(int);
 enum http_method http_method_of(const char *);
 int	 http_is_json(const char *);
+int	 http_etag_match(const char *, uint64_t);
 
 struct answer	 answer_json(int, const char *, size_t);
+struct answer	 answer_tagged(const char *, size_t, uint64_t);
 struct answer	 answer_status(int);
 struct answer	 answer_error(int, const char *, const char *);
 struct answer	 answer_failure(int);

@@ -6,11 +6,12 @@
  * Environment:
  *   DATABASE_URL           libpq conninfo or URI; unset: PGHOST, PGPORT, ...
  *   REVIEWS_DEBUG_HEADERS  1: add X-Worker-Pid to responses (tests)
- *   REVIEWS_CACHE          path of the pool's shared response cache (in
- *                          /dev/shm); unset: no cache
- *   REVIEWS_CACHE_MB       its size (default 256)
- *   REVIEWS_CACHE_TTL_MS   the oldest response it serves (default 1000;
- *                          0: no cache)
+ *   REVIEWS_CACHE          path of the app server's shared memory (in
+ *                          /dev/shm): the response cache its listener
+ *                          keeps exact, and the metrics; unset: neither
+ *   REVIEWS_CACHE_MB       room for answers (default 256; 0: none kept)
+ *   REVIEWS_CACHE_TTL_MS   a safety net: the oldest answer served
+ *                          (default 300000, five minutes; 0: none kept)
  */
 #include <signal.h>
 #include <stdlib.h>
@@ -20,9 +21,11 @@
 #include <libpq-fe.h>
 
 #include "cache.h"
+#include "clock.h"
 #include "db.h"
 #include "http.h"
 #include "json.h"
+#include "metrics.h"
 #include "router.h"
 
 static volatile sig_atomic_t main_stop;
@@ -81,7 +84,8 @@ main(void)
 	struct http_req	 req;
 	const char	*url, *debug;
 	PGresult	*res;
-	int		 status;
+	int64_t		 t0;
+	int		 status, route;
 
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, 0, 0) != 0)
 		return 1;
@@ -92,18 +96,22 @@ main(void)
 	http_init(debug != NULL && strcmp(debug, "1") == 0);
 	cache_open(getenv("REVIEWS_CACHE"),
 	    (size_t)main_env_long("REVIEWS_CACHE_MB", 256),
-	    main_env_long("REVIEWS_CACHE_TTL_MS", 1000));
+	    main_env_long("REVIEWS_CACHE_TTL_MS", 300000));
+	metrics_open();
 	/* Connect now so the first request does not pay for it; if the
 	 * database is down, requests get 503 until it is back. */
 	if ((res = db_run(DB_PING, NULL, &status)) != NULL)
 		PQclear(res);
 	while (!main_stop && FCGX_Accept_r(&fcgx) >= 0) {
+		t0 = clock_us();
 		http_req_init(&req, &fcgx);
-		router_dispatch(&req);
+		route = router_dispatch(&req, &status);
 		FCGX_Finish_r(&fcgx);
+		metrics_record(route, status, clock_us() - t0);
 	}
 	FCGX_Free(&fcgx, 1);
 	db_close();
+	metrics_close();
 	cache_close();
 	json_free();
 	return 0;

@@ -6,7 +6,9 @@
 
 #include "cache.h"
 #include "db.h"
+#include "hash.h"
 #include "json.h"
+#include "metrics.h"
 #include "meta.h"
 #include "router.h"
 
@@ -82,12 +84,15 @@ meta_get(struct route_ctx *ctx)
 	const char	*params[1] = { product }, *out;
 	PGresult	*res;
 	cJSON		*tree;
-	uint64_t	 gen;
+	uint64_t	 gen, etag = 0;
 	size_t		 len;
 	int		 status;
 
-	if ((out = cache_get(&key, &len)) != NULL)
-		return answer_json(200, out, len);
+	if ((out = cache_get(&key, &len, &etag)) != NULL) {
+		metrics_count(METRICS_CACHE_HIT);
+		return answer_tagged(out, len, etag);
+	}
+	metrics_count(METRICS_CACHE_MISS);
 	gen = cache_generation(key.product);
 	snprintf(product, sizeof(product), "%" PRId64, ctx->num[META_PRODUCT]);
 	if ((res = db_run(DB_META, params, &status)) == NULL)
@@ -98,6 +103,7 @@ meta_get(struct route_ctx *ctx)
 	cJSON_Delete(tree);
 	if (out == NULL)
 		return answer_failure(500);
-	cache_put(&key, gen, out, len);
-	return answer_json(200, out, len);
+	etag = hash_bytes(out, len);
+	cache_put(&key, gen, out, len, etag);
+	return answer_tagged(out, len, etag);
 }

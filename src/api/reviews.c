@@ -7,8 +7,10 @@
 
 #include "cache.h"
 #include "db.h"
+#include "hash.h"
 #include "http.h"
 #include "json.h"
+#include "metrics.h"
 #include "pgenc.h"
 #include "post.h"
 #include "reviews.h"
@@ -102,12 +104,15 @@ reviews_list(struct route_ctx *ctx)
 	const char	*out;
 	PGresult	*res;
 	cJSON		*root, *results;
-	uint64_t	 gen;
+	uint64_t	 gen, etag = 0;
 	size_t		 len;
 	int		 status, row, n;
 
-	if ((out = cache_get(&key, &len)) != NULL)
-		return answer_json(200, out, len);
+	if ((out = cache_get(&key, &len, &etag)) != NULL) {
+		metrics_count(METRICS_CACHE_HIT);
+		return answer_tagged(out, len, etag);
+	}
+	metrics_count(METRICS_CACHE_MISS);
 	gen = cache_generation(key.product);
 	snprintf(product, sizeof(product), "%" PRId64, ctx->num[LIST_PRODUCT]);
 	snprintf(count, sizeof(count), "%" PRId64, ctx->num[LIST_COUNT]);
@@ -128,12 +133,14 @@ reviews_list(struct route_ctx *ctx)
 	for (row = 0; row < n; )
 		if ((row = reviews_one(results, res, row)) < 0)
 			goto out;
-	if ((out = json_render(root, &len)) != NULL)
-		cache_put(&key, gen, out, len);
+	if ((out = json_render(root, &len)) != NULL) {
+		etag = hash_bytes(out, len);
+		cache_put(&key, gen, out, len, etag);
+	}
 out:
 	cJSON_Delete(root);
 	PQclear(res);
-	return out != NULL ? answer_json(200, out, len) : answer_failure(500);
+	return out != NULL ? answer_tagged(out, len, etag) : answer_failure(500);
 }
 
 /*

@@ -3,6 +3,7 @@
 
 #include "health.h"
 #include "meta.h"
+#include "metrics.h"
 #include "query.h"
 #include "reviews.h"
 #include "router.h"
@@ -21,9 +22,46 @@ static const struct route routes[] = {
 	{ HTTP_PUT, "/reviews/#/report", NULL, 0, ROUTE_BODY_NONE,
 	    reviews_report },
 	{ HTTP_GET, "/healthz", NULL, 0, ROUTE_BODY_NONE, health_get },
+	{ HTTP_GET, "/metrics", NULL, 0, ROUTE_BODY_NONE, metrics_get },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
+
+_Static_assert(NROUTES < METRICS_ROUTES, "metrics count every route");
+
+/*
+ * The metrics label of route i ("/reviews/{review_id}/helpful") and its
+ * method; i == NROUTES is "no route" (404, 405).  NULL past that.
+ */
+const char *
+router_label(int i, const char **method)
+{
+	static const char *const names[] = { "GET", "POST", "PUT" };
+	static char	 labels[NROUTES][64];
+	const char	*p;
+	size_t		 o, j;
+
+	if (i < 0 || (size_t)i > NROUTES)
+		return NULL;
+	if ((size_t)i == NROUTES) {
+		*method = "any";
+		return "none";
+	}
+	for (j = 0; j < 3; j++)
+		if ((unsigned)routes[i].method == 1u << j)
+			*method = names[j];
+	if (labels[i][0] == '\0') {
+		for (o = 0, p = routes[i].pattern; *p != '\0' &&
+		    o + 13 < sizeof(labels[i]); p++)
+			if (*p == '#')
+				o += (size_t)snprintf(labels[i] + o,
+				    sizeof(labels[i]) - o, "{review_id}");
+			else
+				labels[i][o++] = *p;
+		labels[i][o] = '\0';
+	}
+	return labels[i];
+}
 
 /*
  * Split the len bytes of a raw request path into p's decoded segments.
@@ -216,14 +254,18 @@ router_review(struct route_ctx *ctx, struct answer *a)
 	return 0;
 }
 
-/* Route one request: 404, 405 or 400 here, else its handler's answer. */
-void
-router_dispatch(struct http_req *req)
+/*
+ * Route one request: 404, 405 or 400 here, else its handler's answer.
+ * Returns the route's index (router_label) and sets *status, for the
+ * metrics.
+ */
+int
+router_dispatch(struct http_req *req, int *status)
 {
 	static struct route_ctx	 ctx;
 	static struct route_path path;
 	static char		 allow[64], hdr[96];
-	const struct route	*route;
+	const struct route	*route = NULL;
 	const char		*field, *complaint;
 	struct answer		 a;
 	size_t			 id;
@@ -264,4 +306,6 @@ router_dispatch(struct http_req *req)
 	}
 out:
 	http_answer(req, &a);
+	*status = a.status;
+	return route != NULL ? (int)(route - routes) : (int)NROUTES;
 }

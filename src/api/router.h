@@ -79,6 +79,7 @@ enum route_match router_match(enum http_method, const struct route_path *,
 int		 router_args(const struct route *, const struct route_path *,
 		    size_t, const char *, struct route_ctx *, const char **,
 		    const char **);
-void		 router_dispatch(struct http_req *);
+int		 router_dispatch(struct http_req *, int *);
+const char	*router_label(int, const char **);
 
 #endif

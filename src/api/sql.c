@@ -21,6 +21,13 @@
 	"LEFT JOIN reviews_photos p ON p.review_id = r.id " \
 	"ORDER BY " outer ", p.id"
 
+/*
+ * Every write tells every app server's listener which product changed, in
+ * its own transaction (a NOTIFY is delivered only if it commits, and in
+ * commit order): src/listen, src/common/cache.h.
+ */
+#define NOTIFY(product)	"pg_notify('reviews_cache', (" product ")::text)"
+
 /* How long an Idempotency-Key is remembered (README, "Choices"). */
 #define IDEM_TTL	"interval '24 hours'"
 
@@ -105,7 +112,8 @@ const struct db_sql db_sql[DB__MAX] = {
 	 * $7 email, $8 photo urls, $9 characteristic ids, $10 their values.
 	 * Characteristic ids were checked against the product just before.
 	 */
-	[DB_POST] = { "post", "WITH " POST_WRITES "SELECT id FROM r", 10, 0 },
+	[DB_POST] = { "post", "WITH " POST_WRITES
+	    "SELECT id, " NOTIFY("product_id") " FROM r", 10, 0 },
 
 	/*
 	 * The same with an Idempotency-Key ($11) and the body's bytes ($12):
@@ -120,7 +128,7 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "gc AS (DELETE FROM idempotency_keys WHERE key IN (SELECT key "
 	    "FROM idempotency_keys WHERE created_at < now() - " IDEM_TTL
 	    " LIMIT 100)) "
-	    "SELECT id FROM r", 12, 0 },
+	    "SELECT id, " NOTIFY("product_id") " FROM r", 12, 0 },
 
 	/* A live key: its review, and whether the body is the same. */
 	[DB_IDEM_GET] = { "idem_get",
@@ -131,7 +139,7 @@ const struct db_sql db_sql[DB__MAX] = {
 	 * tells the cache whose responses changed; no row means 404. */
 	[DB_HELPFUL] = { "helpful",
 	    "UPDATE reviews SET helpfulness = helpfulness + 1 WHERE id = $1 "
-	    "RETURNING product_id", 1, 0 },
+	    "RETURNING product_id, " NOTIFY("product_id"), 1, 0 },
 
 	/*
 	 * Only the first report changes anything (NOT reported); the final
@@ -148,5 +156,7 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "rating_count = c.rating_count - 1 "
 	    "FROM r JOIN characteristic_reviews cr ON cr.review_id = r.id "
 	    "WHERE c.id = cr.characteristic_id) "
-	    "SELECT (SELECT product_id FROM reviews WHERE id = $1)", 1, 0 },
+	    "SELECT p, CASE WHEN p IS NOT NULL THEN " NOTIFY("p") " END "
+	    "FROM (SELECT (SELECT product_id FROM reviews WHERE id = $1) AS p) s",
+	    1, 0 },
 };

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 int64_t	 clock_ms(void);
+int64_t	 clock_us(void);
 double	 clock_secs(void);
 
 #endif

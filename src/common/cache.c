@@ -1,0 +1,323 @@
+#include <errno.h>
+#include <stddef.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cache.h"
+#include "clock.h"
+#include "hash.h"
+
+#define CACHE_MAGIC	0x52564332u	/* "RVC2" */
+#define CACHE_GENS	(1u << 20)	/* product generation counters */
+#define CACHE_SLOT	4096		/* bytes per slot, header included */
+#define CACHE_METRICS	(1u << 20)	/* bytes for the workers' metrics */
+
+struct cache_head {
+	uint32_t	 magic;
+	uint32_t	 nslots;
+	uint64_t	 epoch;
+	int64_t		 heard_ms;
+	uint64_t	 invalidations;
+	uint64_t	 drops;
+	uint64_t	 connects;
+};
+
+/*
+ * One cached answer.  seq is a sequence lock: odd while a worker writes
+ * the slot; a reader copies the slot and keeps the copy only if seq was
+ * even and unchanged around the copy.  ticket is cache_generation's value
+ * when the answer was computed.
+ */
+struct cache_slot {
+	uint32_t	 seq;
+	uint32_t	 len;
+	uint64_t	 ticket;
+	int64_t		 stored_ms;
+	uint64_t	 etag;
+	struct cache_key key;
+	char		 data[CACHE_SLOT - 48];
+};
+
+#define CACHE_DATA_MAX	(sizeof(((struct cache_slot *)0)->data))
+
+_Static_assert(sizeof(struct cache_slot) == CACHE_SLOT, "slot layout");
+_Static_assert(sizeof(struct cache_head) <= CACHE_SLOT, "head layout");
+
+static struct cache_head	*cache_head;
+static void			*cache_metrics;
+static uint64_t			*cache_gens;
+static struct cache_slot	*cache_slots;
+static size_t			 cache_map_len;
+static uint32_t			 cache_nslots;	/* 0: no answers kept */
+static long			 cache_ttl_ms;
+static struct cache_slot	 cache_copy;
+
+/*
+ * Map the region at path (a file in /dev/shm), creating it with room for
+ * mb megabytes of answers if it is new; every worker of a host and its
+ * listener call this with the same arguments.  ttl_ms bounds the age of an
+ * answer served (0, or mb 0: keep none; the region still holds the
+ * metrics).  Returns 0, or -1 (the worker then runs without either).
+ */
+int
+cache_open(const char *path, size_t mb, long ttl_ms)
+{
+	struct stat	 st;
+	size_t		 len, nslots;
+	void		*p;
+	int		 fd;
+
+	if (path == NULL || *path == '\0')
+		return -1;
+	nslots = ttl_ms > 0 ? (mb << 20) / CACHE_SLOT : 0;
+	len = CACHE_SLOT + CACHE_METRICS + CACHE_GENS * sizeof(uint64_t) +
+	    nslots * CACHE_SLOT;
+	if ((fd = open(path, O_RDWR | O_CREAT, 0600)) < 0) {
+		fprintf(stderr, "reviews: cache %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	/* Every process sizes it alike; a racing second truncate is a no-op.
+	 * New pages read as zero: even sequence numbers, empty slots, and no
+	 * confirmation heard yet. */
+	if (fstat(fd, &st) < 0 ||
+	    ((size_t)st.st_size < len && ftruncate(fd, (off_t)len) < 0)) {
+		fprintf(stderr, "reviews: cache %s: %s\n", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	close(fd);
+	if (p == MAP_FAILED) {
+		fprintf(stderr, "reviews: cache mmap: %s\n", strerror(errno));
+		return -1;
+	}
+	cache_head = p;
+	cache_metrics = (char *)p + CACHE_SLOT;
+	cache_gens = (uint64_t *)((char *)cache_metrics + CACHE_METRICS);
+	cache_slots = (struct cache_slot *)(cache_gens + CACHE_GENS);
+	cache_map_len = len;
+	cache_nslots = (uint32_t)nslots;
+	cache_ttl_ms = ttl_ms;
+	__atomic_store_n(&cache_head->magic, CACHE_MAGIC, __ATOMIC_RELEASE);
+	return 0;
+}
+
+/* Unmap the region (at exit). */
+void
+cache_close(void)
+{
+	if (cache_head != NULL)
+		munmap(cache_head, cache_map_len);
+	cache_head = NULL;
+	cache_nslots = 0;
+}
+
+/* Whether this process keeps answers at all. */
+int
+cache_enabled(void)
+{
+	return cache_head != NULL && cache_nslots > 0;
+}
+
+/* Whether the listener's latest confirmation is recent enough at now. */
+int
+cache_listening(int64_t now)
+{
+	int64_t	 heard;
+
+	if (cache_head == NULL)
+		return 0;
+	heard = __atomic_load_n(&cache_head->heard_ms, __ATOMIC_ACQUIRE);
+	return heard != 0 && now - heard <= CACHE_HEARD_MS;
+}
+
+/* The generation counter of product (shared by a few products). */
+static uint64_t *
+cache_gen_of(int32_t product)
+{
+	return &cache_gens[(uint32_t)product & (CACHE_GENS - 1)];
+}
+
+/*
+ * The ticket of an answer about product computed from now on: its epoch
+ * and generation, or 0 when no answer may be stored (no cache, or the
+ * listener is not confirming).  Read it before computing the answer: a
+ * write committed after this read bumps the generation after committing,
+ * so the answer, whatever snapshot it saw, is never served after that.
+ */
+uint64_t
+cache_generation(int32_t product)
+{
+	uint64_t	 epoch, gen;
+
+	if (!cache_enabled() || !cache_listening(clock_ms()))
+		return 0;
+	epoch = __atomic_load_n(&cache_head->epoch, __ATOMIC_ACQUIRE);
+	gen = __atomic_load_n(cache_gen_of(product), __ATOMIC_ACQUIRE);
+	return 1ull << 63 | (epoch & 0x7fffffull) << 40 |
+	    (gen & ((1ull << 40) - 1));
+}
+
+/* After a write to product commits, and before it is acknowledged. */
+void
+cache_bump(int32_t product)
+{
+	if (cache_head != NULL)
+		__atomic_add_fetch(cache_gen_of(product), 1, __ATOMIC_SEQ_CST);
+}
+
+/* The listener heard that another process wrote to product. */
+void
+cache_invalidate(int32_t product)
+{
+	if (cache_head == NULL)
+		return;
+	cache_bump(product);
+	__atomic_add_fetch(&cache_head->invalidations, 1, __ATOMIC_RELAXED);
+}
+
+/* Drop every answer: a new epoch. */
+void
+cache_drop_all(void)
+{
+	if (cache_head == NULL)
+		return;
+	__atomic_add_fetch(&cache_head->epoch, 1, __ATOMIC_SEQ_CST);
+	__atomic_add_fetch(&cache_head->drops, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * The listener (re)connected and listens again: what it may have missed
+ * meanwhile is unknown, so every answer goes.
+ */
+void
+cache_connected(void)
+{
+	if (cache_head == NULL)
+		return;
+	cache_drop_all();
+	__atomic_add_fetch(&cache_head->connects, 1, __ATOMIC_RELAXED);
+}
+
+/*
+ * The listener has applied every notification committed before sent_ms
+ * (its own ping, sent then, came back through the channel).
+ */
+void
+cache_heard(int64_t sent_ms)
+{
+	if (cache_head != NULL &&
+	    sent_ms > __atomic_load_n(&cache_head->heard_ms, __ATOMIC_RELAXED))
+		__atomic_store_n(&cache_head->heard_ms, sent_ms,
+		    __ATOMIC_RELEASE);
+}
+
+/* The listener stopped confirming: no answer is served from now on. */
+void
+cache_deaf(void)
+{
+	if (cache_head != NULL)
+		__atomic_store_n(&cache_head->heard_ms, 0, __ATOMIC_RELEASE);
+}
+
+/* The host-wide counters. */
+void
+cache_stats(struct cache_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+	if (cache_head == NULL)
+		return;
+	st->invalidations = __atomic_load_n(&cache_head->invalidations,
+	    __ATOMIC_RELAXED);
+	st->drops = __atomic_load_n(&cache_head->drops, __ATOMIC_RELAXED);
+	st->listener_connects = __atomic_load_n(&cache_head->connects,
+	    __ATOMIC_RELAXED);
+	st->heard_ms = __atomic_load_n(&cache_head->heard_ms, __ATOMIC_RELAXED);
+	st->nslots = cache_nslots;
+}
+
+/* The metrics area: len bytes, zero when new; NULL without a region. */
+void *
+cache_metrics_area(size_t *len)
+{
+	*len = CACHE_METRICS;
+	return cache_head != NULL ? cache_metrics : NULL;
+}
+
+/* The slot for key: a 64-bit mix of its fields, direct-mapped. */
+static struct cache_slot *
+cache_slot_of(const struct cache_key *key)
+{
+	uint64_t	 h;
+
+	h = hash_mix((uint64_t)(uint32_t)key->product ^
+	    ((uint64_t)key->kind << 56) ^ ((uint64_t)key->sort << 48) ^
+	    ((uint64_t)(uint32_t)key->page << 20) ^ (uint64_t)(uint32_t)key->count);
+	return &cache_slots[h % cache_nslots];
+}
+
+/*
+ * An answer for key still valid now, or NULL; *etag is its ETag.  The
+ * bytes are a private copy, valid until the next call (the caller does not
+ * free them).
+ */
+const char *
+cache_get(const struct cache_key *key, size_t *len, uint64_t *etag)
+{
+	struct cache_slot	*s;
+	struct cache_slot	*c = &cache_copy;
+	uint64_t		 ticket;
+	uint32_t		 seq;
+
+	if (!cache_enabled() || (ticket = cache_generation(key->product)) == 0)
+		return NULL;
+	s = cache_slot_of(key);
+	seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+	if (seq & 1)
+		return NULL;
+	memcpy(c, s, offsetof(struct cache_slot, data));
+	if (c->len > CACHE_DATA_MAX)
+		return NULL;
+	memcpy(c->data, s->data, c->len);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	if (__atomic_load_n(&s->seq, __ATOMIC_RELAXED) != seq)
+		return NULL;
+	if (c->len == 0 || memcmp(&c->key, key, sizeof(*key)) != 0 ||
+	    c->ticket != ticket || clock_ms() - c->stored_ms >= cache_ttl_ms)
+		return NULL;
+	*len = c->len;
+	*etag = c->etag;
+	return c->data;
+}
+
+/*
+ * Store an answer computed after cache_generation gave ticket, with its
+ * ETag.  A ticket of 0, too large an answer, or a slot another worker is
+ * writing: simply not cached.
+ */
+void
+cache_put(const struct cache_key *key, uint64_t ticket, const char *data,
+    size_t len, uint64_t etag)
+{
+	struct cache_slot	*s;
+	uint32_t		 seq;
+
+	if (!cache_enabled() || ticket == 0 || len == 0 || len > CACHE_DATA_MAX)
+		return;
+	s = cache_slot_of(key);
+	seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+	if ((seq & 1) || !__atomic_compare_exchange_n(&s->seq, &seq, seq + 1,
+	    0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
+		return;
+	s->key = *key;
+	s->ticket = ticket;
+	s->stored_ms = clock_ms();
+	s->etag = etag;
+	s->len = (uint32_t)len;
+	memcpy(s->data, data, len);
+	__atomic_store_n(&s->seq, seq + 2, __ATOMIC_RELEASE);
+}
