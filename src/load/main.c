@@ -26,7 +26,6 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,29 +37,13 @@
 
 #include "clock.h"
 #include "csv.h"
+#include "die.h"
 #include "digits.h"
-#include "hash.h"
+#include "idmap.h"
 #include "utf8.h"
 
 #define LOAD_BUF	(4 << 20)	/* CSV read buffer; longest record */
 #define LOAD_OUT	(1 << 20)	/* COPY data sent per call */
-#define DENSE_MAX	(1u << 26)	/* ids below: a flat array; above: a hash */
-
-/*
- * Kept ids and what they belong to (a review's or characteristic's
- * product).  0 means "not kept".  Ids are below 2^31.
- */
-struct idmap {
-	int32_t		*dense;		/* DENSE_MAX entries, calloc'd */
-	uint64_t	*hash;		/* id << 32 | value, 0 = empty */
-	size_t		 hcap, hlen;
-};
-
-/* A set of (review, characteristic) pairs: open addressing, 0 = empty. */
-struct pairset {
-	uint64_t	*slot;
-	size_t		 cap, len;
-};
 
 enum load_kind { K_REVIEWS, K_CHARS, K_PHOTOS, K_CHAR_REVIEWS, K_META };
 
@@ -108,33 +91,20 @@ static struct load_file meta_file = { .kind = K_META, .name = "product_meta",
 	.table = "product_meta", .columns = "product_id, rating_1, rating_2, "
 	"rating_3, rating_4, rating_5, recommend_false, recommend_true" };
 
-/* Aggregates summed while loading, for ids and products below DENSE_MAX. */
+/* Aggregates summed while loading, for ids and products below IDMAP_DENSE. */
 struct pstat {
 	int32_t		 r[5], rf, rt;
 };
 static struct pstat	*pstats;
 static int64_t		*char_sum;
 static int32_t		*char_count;
-static volatile int	 slow_aggregates;	/* something past DENSE_MAX */
+static volatile int	 slow_aggregates;	/* something past IDMAP_DENSE */
 static int64_t		 max_product;
-static struct pairset	 rated;
+static struct table	 rated;	/* (review, characteristic) pairs */
 static FILE		*rejects;
 static pthread_mutex_t	 rejects_lock = PTHREAD_MUTEX_INITIALIZER;
 static const char	*conninfo = "";
 
-
-static void
-die(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	fputs("reviews-load: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(1);
-}
 
 /* Open a connection; dies with libpq's message on failure. */
 static PGconn *
@@ -182,99 +152,6 @@ slurp(const char *dir, const char *name)
 	s[st.st_size] = '\0';
 	close(fd);
 	return s;
-}
-
-/* --- id maps ------------------------------------------------------------ */
-
-static void
-idmap_init(struct idmap *m)
-{
-	if ((m->dense = calloc(DENSE_MAX, sizeof(int32_t))) == NULL)
-		die("out of memory");
-}
-
-/* The value kept for id, or 0. */
-static int32_t
-idmap_get(const struct idmap *m, int64_t id)
-{
-	size_t	 i;
-
-	if (id < DENSE_MAX)
-		return m->dense[id];
-	if (m->hcap == 0)
-		return 0;
-	for (i = hash_mix((uint64_t)id) & (m->hcap - 1); m->hash[i] != 0;
-	    i = (i + 1) & (m->hcap - 1))
-		if ((int64_t)(m->hash[i] >> 32) == id)
-			return (int32_t)(m->hash[i] & 0xffffffffu);
-	return 0;
-}
-
-static void idmap_put(struct idmap *, int64_t, int32_t);
-
-/* Double the overflow hash. */
-static void
-idmap_grow(struct idmap *m)
-{
-	uint64_t	*old = m->hash;
-	size_t		 oldcap = m->hcap, i;
-
-	m->hcap = oldcap ? oldcap * 2 : 1024;
-	if ((m->hash = calloc(m->hcap, sizeof(uint64_t))) == NULL)
-		die("out of memory");
-	m->hlen = 0;
-	for (i = 0; i < oldcap; i++)
-		if (old[i] != 0)
-			idmap_put(m, (int64_t)(old[i] >> 32),
-			    (int32_t)(old[i] & 0xffffffffu));
-	free(old);
-}
-
-/* Keep id with value v (non-zero). */
-static void
-idmap_put(struct idmap *m, int64_t id, int32_t v)
-{
-	size_t	 i;
-
-	if (id < DENSE_MAX) {
-		m->dense[id] = v;
-		return;
-	}
-	if (m->hlen * 2 >= m->hcap)
-		idmap_grow(m);
-	for (i = hash_mix((uint64_t)id) & (m->hcap - 1); m->hash[i] != 0;
-	    i = (i + 1) & (m->hcap - 1))
-		;
-	m->hash[i] = (uint64_t)id << 32 | (uint32_t)v;
-	m->hlen++;
-}
-
-/* Add a (review, characteristic) pair; returns 0 if it was there already. */
-static int
-pairset_add(struct pairset *s, int64_t review, int64_t chr)
-{
-	uint64_t	 key = (uint64_t)review << 32 | (uint64_t)chr, *old;
-	size_t		 i, oldcap;
-
-	if (s->len * 2 >= s->cap) {
-		old = s->slot;
-		oldcap = s->cap;
-		s->cap = oldcap ? oldcap * 2 : (1u << 20);
-		if ((s->slot = calloc(s->cap, sizeof(uint64_t))) == NULL)
-			die("out of memory");
-		s->len = 0;
-		for (i = 0; i < oldcap; i++)
-			if (old[i] != 0)
-				pairset_add(s, (int64_t)(old[i] >> 32),
-				    (int64_t)(old[i] & 0xffffffffu));
-		free(old);
-	}
-	for (i = hash_mix(key) & (s->cap - 1); s->slot[i] != 0; i = (i + 1) & (s->cap - 1))
-		if (s->slot[i] == key)
-			return 0;
-	s->slot[i] = key;
-	s->len++;
-	return 1;
 }
 
 /* --- fields ---------------------------------------------------------------- */
@@ -456,7 +333,7 @@ row(struct load_file *lf, struct csv *c, struct out *o)
 		if (!field_int(&f[11], 0, INT_MAX32, &v))
 			return "bad helpfulness";
 		idmap_put(&reviews_kept, id, t2 ? -(int32_t)a : (int32_t)a);
-		if (a >= DENSE_MAX)
+		if (a >= IDMAP_DENSE)
 			slow_aggregates = 1;
 		else if (!t2) {
 			if (a > max_product)
@@ -491,7 +368,7 @@ row(struct load_file *lf, struct csv *c, struct out *o)
 			if (idmap_get(&chars_kept, id))
 				return "duplicate id";
 			idmap_put(&chars_kept, id, (int32_t)a);
-			if (id >= DENSE_MAX)
+			if (id >= IDMAP_DENSE)
 				slow_aggregates = 1;
 			return NULL;
 		}
@@ -559,11 +436,11 @@ row_tail(struct load_file *lf, struct csv *c, struct out *o)
 			return "duplicate id";
 		field_int(&f[1], 1, INT_MAX32, &a);
 		field_int(&f[2], 1, INT_MAX32, &b);
-		if (!pairset_add(&rated, b, a))
+		if (!table_put(&rated, (uint64_t)b << 32 | (uint64_t)a, 0))
 			return "second rating of the same characteristic by the same review";
 		idmap_put(&ratings_seen, id, 1);
 		/* Reported reviews count in no aggregate. */
-		if (a < DENSE_MAX && idmap_get(&reviews_kept, b) > 0) {
+		if (a < IDMAP_DENSE && idmap_get(&reviews_kept, b) > 0) {
 			field_int(&f[3], 1, 5, &v);
 			char_sum[a] += v;
 			char_count[a]++;
@@ -890,9 +767,10 @@ main(int argc, char *argv[])
 	idmap_init(&chars_kept);
 	idmap_init(&photos_seen);
 	idmap_init(&ratings_seen);
-	if ((pstats = calloc(DENSE_MAX, sizeof(*pstats))) == NULL ||
-	    (char_sum = calloc(DENSE_MAX, sizeof(*char_sum))) == NULL ||
-	    (char_count = calloc(DENSE_MAX, sizeof(*char_count))) == NULL)
+	table_init(&rated, 1u << 20, 0);
+	if ((pstats = calloc(IDMAP_DENSE, sizeof(*pstats))) == NULL ||
+	    (char_sum = calloc(IDMAP_DENSE, sizeof(*char_sum))) == NULL ||
+	    (char_count = calloc(IDMAP_DENSE, sizeof(*char_count))) == NULL)
 		die("out of memory");
 
 	files[K_REVIEWS].copy = 1;
@@ -913,7 +791,7 @@ main(int argc, char *argv[])
 	phase[2] = clock_secs() - t, t = clock_secs();
 	if (slow_aggregates) {
 		fprintf(stderr, "reviews-load: ids past %u: summing aggregates in SQL\n",
-		    DENSE_MAX);
+		    IDMAP_DENSE);
 		sql = slurp(sqldir, "aggregates.sql");
 		exec_sql(c, sql, "aggregates.sql");
 		free(sql);
