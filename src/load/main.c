@@ -38,9 +38,8 @@
 #include "clock.h"
 #include "csv.h"
 #include "die.h"
-#include "digits.h"
+#include "field.h"
 #include "idmap.h"
-#include "utf8.h"
 
 #define LOAD_BUF	(4 << 20)	/* CSV read buffer; longest record */
 #define LOAD_OUT	(1 << 20)	/* COPY data sent per call */
@@ -152,51 +151,6 @@ slurp(const char *dir, const char *name)
 	s[st.st_size] = '\0';
 	close(fd);
 	return s;
-}
-
-/* --- fields ---------------------------------------------------------------- */
-
-/* An unquoted integer field within [min, max]. */
-static int
-field_int(const struct csv_field *f, int64_t min, int64_t max, int64_t *out)
-{
-	int64_t	 v = 0;
-	int	 ok;
-
-	ok = !f->quoted && digits_parse(f->s, f->len, max, &v) && v >= min;
-	*out = v;	/* always: the callers' compiler cannot see it is unused */
-	return ok;
-}
-
-/* A bare true or false. */
-static int
-field_bool(const struct csv_field *f, int *out)
-{
-	if (f->quoted)
-		return 0;
-	if (f->len == 4 && memcmp(f->s, "true", 4) == 0)
-		*out = 1;
-	else if (f->len == 5 && memcmp(f->s, "false", 5) == 0)
-		*out = 0;
-	else
-		return 0;
-	return 1;
-}
-
-/* Whether the field is DATA.md's bare null. */
-static int
-field_null(const struct csv_field *f)
-{
-	return !f->quoted && f->len == 4 && memcmp(f->s, "null", 4) == 0;
-}
-
-/* Text: valid UTF-8, no NUL. */
-static int
-field_text(const struct csv_field *f)
-{
-	size_t	 n;
-
-	return memchr(f->s, '\0', f->len) == NULL && utf8_check(f->s, &n);
 }
 
 /* --- output ---------------------------------------------------------------- */
