@@ -36,13 +36,14 @@
 #include <libpq-fe.h>
 
 #include "clock.h"
+#include "conn.h"
+#include "copy.h"
 #include "csv.h"
 #include "die.h"
 #include "field.h"
 #include "idmap.h"
 
 #define LOAD_BUF	(4 << 20)	/* CSV read buffer; longest record */
-#define LOAD_OUT	(1 << 20)	/* COPY data sent per call */
 
 enum load_kind { K_REVIEWS, K_CHARS, K_PHOTOS, K_CHAR_REVIEWS, K_META };
 
@@ -102,35 +103,7 @@ static int64_t		 max_product;
 static struct table	 rated;	/* (review, characteristic) pairs */
 static FILE		*rejects;
 static pthread_mutex_t	 rejects_lock = PTHREAD_MUTEX_INITIALIZER;
-static const char	*conninfo = "";
 
-
-/* Open a connection; dies with libpq's message on failure. */
-static PGconn *
-connect_db(void)
-{
-	static const char *const keys[] = { "application_name", "options",
-	    "dbname", NULL };
-	const char	*vals[] = { "reviews-load", "-c client_min_messages=warning",
-	    conninfo, NULL };
-	PGconn		*c = PQconnectdbParams(keys, vals, 1);
-
-	if (PQstatus(c) != CONNECTION_OK)
-		die("cannot connect: %s", PQerrorMessage(c));
-	return c;
-}
-
-/* Run sql (one or more statements); dies on error naming what. */
-static void
-exec_sql(PGconn *c, const char *sql, const char *what)
-{
-	PGresult	*res = PQexec(c, sql);
-	ExecStatusType	 st = PQresultStatus(res);
-
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		die("%s: %s", what, PQerrorMessage(c));
-	PQclear(res);
-}
 
 /* Read a whole file (an SQL script) into a string the caller frees. */
 static char *
@@ -151,65 +124,6 @@ slurp(const char *dir, const char *name)
 	s[st.st_size] = '\0';
 	close(fd);
 	return s;
-}
-
-/* --- output ---------------------------------------------------------------- */
-
-/* COPY data for one file: a buffer sent to the server when full. */
-struct out {
-	PGconn		*conn;
-	char		*buf;
-	size_t		 len;
-	const char	*file;
-};
-
-static void
-out_flush(struct out *o)
-{
-	if (o->len > 0 && PQputCopyData(o->conn, o->buf, (int)o->len) != 1)
-		die("%s: COPY: %s", o->file, PQerrorMessage(o->conn));
-	o->len = 0;
-}
-
-/* Room for n more bytes. */
-static char *
-out_room(struct out *o, size_t n)
-{
-	if (o->len + n > LOAD_OUT)
-		out_flush(o);
-	return o->buf + o->len;
-}
-
-/* Append a field in COPY text format, escaping what must be. */
-static void
-out_field(struct out *o, const struct csv_field *f, int last)
-{
-	char	*w = out_room(o, f->len * 2 + 2), *start = w;
-	size_t	 i;
-
-	for (i = 0; i < f->len; i++) {
-		switch (f->s[i]) {
-		case '\\': *w++ = '\\'; *w++ = '\\'; break;
-		case '\t': *w++ = '\\'; *w++ = 't'; break;
-		case '\n': *w++ = '\\'; *w++ = 'n'; break;
-		case '\r': *w++ = '\\'; *w++ = 'r'; break;
-		default: *w++ = f->s[i];
-		}
-	}
-	*w++ = last ? '\n' : '\t';
-	o->len += (size_t)(w - start);
-}
-
-/* Append a literal value (a number, "\N", a boolean). */
-static void
-out_word(struct out *o, const char *s, int last)
-{
-	size_t	 n = strlen(s);
-	char	*w = out_room(o, n + 1);
-
-	memcpy(w, s, n);
-	w[n] = last ? '\n' : '\t';
-	o->len += n + 1;
 }
 
 /* --- rows ------------------------------------------------------------------ */
@@ -249,7 +163,7 @@ reject(struct load_file *lf, const struct csv *c, const char *reason)
  * return the reason to reject it.
  */
 static const char *
-row(struct load_file *lf, struct csv *c, struct out *o)
+row(struct load_file *lf, struct csv *c, struct copy *o)
 {
 	const struct csv_field	*f = c->field;
 	int64_t			 id, a, b, v, r;
@@ -299,19 +213,19 @@ row(struct load_file *lf, struct csv *c, struct out *o)
 				pstats[a].rf++;
 		}
 		for (i = 0; i < 6; i++)
-			out_field(o, &f[i], 0);
-		out_word(o, t1 ? "t" : "f", 0);
-		out_word(o, t2 ? "t" : "f", 0);
-		out_field(o, &f[8], 0);
-		out_field(o, &f[9], 0);
+			copy_field(o, &f[i], 0);
+		copy_word(o, t1 ? "t" : "f", 0);
+		copy_word(o, t2 ? "t" : "f", 0);
+		copy_field(o, &f[8], 0);
+		copy_field(o, &f[9], 0);
 		/* A quoted "null" response is no response either: API.md
 		 * never sends the text "null". */
 		if (field_null(&f[10]) || (f[10].len == 4 &&
 		    memcmp(f[10].s, "null", 4) == 0))
-			out_word(o, "\\N", 0);
+			copy_word(o, "\\N", 0);
 		else
-			out_field(o, &f[10], 0);
-		out_field(o, &f[11], 1);
+			copy_field(o, &f[10], 0);
+		copy_field(o, &f[11], 1);
 		return NULL;
 	case K_CHARS:
 		if (!field_int(&f[1], 1, INT_MAX32, &a))
@@ -330,13 +244,13 @@ row(struct load_file *lf, struct csv *c, struct out *o)
 		if (idmap_get(&chars_kept, id) != (int32_t)a)
 			return NULL;
 		idmap_put(&chars_kept, id, -1);
-		out_field(o, &f[0], 0);
-		out_field(o, &f[1], 0);
-		out_field(o, &f[2], 0);
+		copy_field(o, &f[0], 0);
+		copy_field(o, &f[1], 0);
+		copy_field(o, &f[2], 0);
 		snprintf(num, sizeof(num), "%" PRId64, slow_aggregates ? 0 : char_sum[id]);
-		out_word(o, num, 0);
+		copy_word(o, num, 0);
 		snprintf(num, sizeof(num), "%" PRId32, slow_aggregates ? 0 : char_count[id]);
-		out_word(o, num, 1);
+		copy_word(o, num, 1);
 		return NULL;
 	case K_PHOTOS:
 		if (!field_int(&f[1], 1, INT_MAX32, &a))
@@ -374,7 +288,7 @@ static struct idmap	 photos_seen, ratings_seen;
  * rating, the pair too); then it is written.
  */
 static const char *
-row_tail(struct load_file *lf, struct csv *c, struct out *o)
+row_tail(struct load_file *lf, struct csv *c, struct copy *o)
 {
 	const struct csv_field	*f = c->field;
 	int64_t			 id, a, b, v;
@@ -401,44 +315,8 @@ row_tail(struct load_file *lf, struct csv *c, struct out *o)
 		}
 	}
 	for (i = 0; i < lf->nfields; i++)
-		out_field(o, &f[i], i == lf->nfields - 1);
+		copy_field(o, &f[i], i == lf->nfields - 1);
 	return NULL;
-}
-
-/* Open a connection and start COPY into table after emptying it. */
-static PGconn *
-copy_begin(const char *table, const char *columns, const char *what)
-{
-	PGconn		*conn = connect_db();
-	PGresult	*res;
-	char		 sql[512];
-
-	exec_sql(conn, "SET synchronous_commit = off", what);
-	snprintf(sql, sizeof(sql), "BEGIN; TRUNCATE %s; COPY %s (%s) FROM STDIN",
-	    table, table, columns);
-	res = PQexec(conn, sql);
-	if (PQresultStatus(res) != PGRES_COPY_IN)
-		die("%s: %s", what, PQerrorMessage(conn));
-	PQclear(res);
-	return conn;
-}
-
-/* Finish the COPY of o, commit, and close its connection. */
-static void
-copy_end(struct out *o)
-{
-	PGresult	*res;
-
-	out_flush(o);
-	if (PQputCopyEnd(o->conn, NULL) != 1)
-		die("%s: %s", o->file, PQerrorMessage(o->conn));
-	while ((res = PQgetResult(o->conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			die("%s: %s", o->file, PQerrorMessage(o->conn));
-		PQclear(res);
-	}
-	exec_sql(o->conn, "COMMIT", o->file);
-	PQfinish(o->conn);
 }
 
 /*
@@ -451,7 +329,7 @@ load_one(void *arg)
 {
 	struct load_file	*lf = arg;
 	struct csv		 c;
-	struct out		 o;
+	struct copy		 o;
 	const char		*why;
 	double			 t0 = clock_secs();
 	int			 fd, r, second = lf->kind == K_CHARS && lf->copy;
@@ -460,18 +338,17 @@ load_one(void *arg)
 		lf->fatal = strerror(errno);
 		return NULL;
 	}
-	if (csv_open(&c, fd, LOAD_BUF) < 0 || (o.buf = malloc(LOAD_OUT)) == NULL)
+	if (csv_open(&c, fd, LOAD_BUF) < 0)
 		die("out of memory");
-	o.len = 0;
-	o.file = lf->name;
-	o.conn = lf->copy ? copy_begin(lf->table, lf->columns, lf->name) : NULL;
+	if (lf->copy)
+		copy_begin(&o, lf->name, lf->table, lf->columns);
 	lf->read_bytes = 0;
 	if (csv_next(&c) != 1 || c.error != NULL ||
 	    c.rawlen != strlen(lf->header) ||
 	    memcmp(c.raw, lf->header, c.rawlen) != 0)
 		die("%s: the first line must be the header %s", lf->path, lf->header);
 	while ((r = csv_next(&c)) == 1) {
-		why = row(lf, &c, &o);
+		why = row(lf, &c, lf->copy ? &o : NULL);
 		if (why != NULL && *why == '\0')
 			why = row_tail(lf, &c, &o);
 		lf->read_bytes = (long)(lseek(fd, 0, SEEK_CUR) - (off_t)(c.len - c.pos));
@@ -488,7 +365,6 @@ load_one(void *arg)
 	if (lf->copy)
 		copy_end(&o);
 	csv_close(&c);
-	free(o.buf);
 	close(fd);
 	lf->read_bytes = lf->total_bytes;
 	lf->seconds += clock_secs() - t0;
@@ -500,28 +376,23 @@ static void *
 load_meta(void *arg)
 {
 	struct load_file	*lf = arg;
-	struct out		 o;
+	struct copy		 o;
 	const struct pstat	*p;
 	char			*w;
 	double			 t0 = clock_secs();
 	int64_t			 id;
 
-	if ((o.buf = malloc(LOAD_OUT)) == NULL)
-		die("out of memory");
-	o.len = 0;
-	o.file = lf->name;
-	o.conn = copy_begin(lf->table, lf->columns, lf->name);
+	copy_begin(&o, lf->name, lf->table, lf->columns);
 	for (id = 1; id <= max_product; id++) {
 		p = &pstats[id];
 		if ((p->rf | p->rt) == 0)
 			continue;
-		w = out_room(&o, 128);
+		w = copy_room(&o, 128);
 		o.len += (size_t)snprintf(w, 128, "%" PRId64 "\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n",
 		    id, p->r[0], p->r[1], p->r[2], p->r[3], p->r[4], p->rf, p->rt);
 		lf->loaded++;
 	}
 	copy_end(&o);
-	free(o.buf);
 	lf->read_bytes = lf->total_bytes = 1;
 	lf->seconds = clock_secs() - t0;
 	return NULL;
@@ -578,18 +449,18 @@ static pthread_mutex_t	 par_lock = PTHREAD_MUTEX_INITIALIZER;
 static void *
 par_worker(void *arg)
 {
-	PGconn	*c = connect_db();
+	PGconn	*c = conn_open();
 	int	 i;
 
 	(void)arg;
-	exec_sql(c, "SET maintenance_work_mem = '512MB'", "settings");
+	conn_exec(c, "SET maintenance_work_mem = '512MB'", "settings");
 	for (;;) {
 		pthread_mutex_lock(&par_lock);
 		i = par_next++;
 		pthread_mutex_unlock(&par_lock);
 		if (i >= par_n)
 			break;
-		exec_sql(c, par_stmt[i], par_stmt[i]);
+		conn_exec(c, par_stmt[i], par_stmt[i]);
 	}
 	PQfinish(c);
 	return NULL;
@@ -693,7 +564,7 @@ main(int argc, char *argv[])
 	if (dir == NULL || sqldir == NULL || jobs < 1 || jobs > 32)
 		usage();
 	if ((url = getenv("DATABASE_URL")) != NULL)
-		conninfo = url;
+		conn_init(url);
 	for (i = 0; i < 4; i++) {
 		snprintf(files[i].path, sizeof(files[i].path), "%s/%s", dir,
 		    files[i].name);
@@ -709,14 +580,14 @@ main(int argc, char *argv[])
 		die("%s: %s", rejpath, strerror(errno));
 	fputs("file\tline\treason\trow\n", rejects);
 
-	c = connect_db();
+	c = conn_open();
 	fprintf(stderr, "reviews-load: replacing the data set of database \"%s\" "
 	    "on %s with %s\n", PQdb(c), PQhost(c) ? PQhost(c) : "localhost", dir);
 	t0 = t = clock_secs();
 	sql = slurp(sqldir, "drop-constraints.sql");
-	exec_sql(c, sql, "drop-constraints.sql");
+	conn_exec(c, sql, "drop-constraints.sql");
 	free(sql);
-	exec_sql(c, "TRUNCATE idempotency_keys", "truncate");
+	conn_exec(c, "TRUNCATE idempotency_keys", "truncate");
 	idmap_init(&reviews_kept);
 	idmap_init(&chars_kept);
 	idmap_init(&photos_seen);
@@ -747,13 +618,13 @@ main(int argc, char *argv[])
 		fprintf(stderr, "reviews-load: ids past %u: summing aggregates in SQL\n",
 		    IDMAP_DENSE);
 		sql = slurp(sqldir, "aggregates.sql");
-		exec_sql(c, sql, "aggregates.sql");
+		conn_exec(c, sql, "aggregates.sql");
 		free(sql);
 	}
 	sql = slurp(sqldir, "sequences.sql");
-	exec_sql(c, sql, "sequences.sql");
+	conn_exec(c, sql, "sequences.sql");
 	free(sql);
-	exec_sql(c, "ANALYZE reviews, reviews_photos, characteristics, "
+	conn_exec(c, "ANALYZE reviews, reviews_photos, characteristics, "
 	    "characteristic_reviews, product_meta", "analyze");
 	phase[3] = clock_secs() - t;
 	PQfinish(c);
