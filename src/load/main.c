@@ -42,6 +42,7 @@
 #include "die.h"
 #include "field.h"
 #include "idmap.h"
+#include "reject.h"
 
 #define LOAD_BUF	(4 << 20)	/* CSV read buffer; longest record */
 
@@ -101,8 +102,6 @@ static int32_t		*char_count;
 static volatile int	 slow_aggregates;	/* something past IDMAP_DENSE */
 static int64_t		 max_product;
 static struct table	 rated;	/* (review, characteristic) pairs */
-static FILE		*rejects;
-static pthread_mutex_t	 rejects_lock = PTHREAD_MUTEX_INITIALIZER;
 
 
 /* Read a whole file (an SQL script) into a string the caller frees. */
@@ -127,33 +126,6 @@ slurp(const char *dir, const char *name)
 }
 
 /* --- rows ------------------------------------------------------------------ */
-
-/* Write a reject line: file, line, reason, the raw row (escaped). */
-static void
-reject(struct load_file *lf, const struct csv *c, const char *reason)
-{
-	size_t	 i;
-
-	lf->rejected++;
-	pthread_mutex_lock(&rejects_lock);
-	fprintf(rejects, "%s\t%ld\t%s\t", lf->name, c->rec_line, reason);
-	for (i = 0; i < c->rawlen; i++) {
-		unsigned char ch = (unsigned char)c->raw[i];
-
-		if (ch == '\n')
-			fputs("\\n", rejects);
-		else if (ch == '\t')
-			fputs("\\t", rejects);
-		else if (ch == '\\')
-			fputs("\\\\", rejects);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(rejects, "\\x%02x", ch);
-		else
-			fputc(ch, rejects);
-	}
-	fputc('\n', rejects);
-	pthread_mutex_unlock(&rejects_lock);
-}
 
 #define INT_MAX32	2147483647
 #define DATE_MAX	4102444800000LL		/* 2100-01-01 */
@@ -355,9 +327,10 @@ load_one(void *arg)
 		if (second)
 			continue;
 		lf->rows++;
-		if (why != NULL)
-			reject(lf, &c, why);
-		else
+		if (why != NULL) {
+			lf->rejected++;
+			reject_row(lf->name, &c, why);
+		} else
 			lf->loaded++;
 	}
 	if (r < 0)
@@ -576,9 +549,7 @@ main(int argc, char *argv[])
 		snprintf(rejdefault, sizeof(rejdefault), "%s/rejects.tsv", dir);
 		rejpath = rejdefault;
 	}
-	if ((rejects = fopen(rejpath, "w")) == NULL)
-		die("%s: %s", rejpath, strerror(errno));
-	fputs("file\tline\treason\trow\n", rejects);
+	reject_open(rejpath);
 
 	c = conn_open();
 	fprintf(stderr, "reviews-load: replacing the data set of database \"%s\" "
@@ -602,7 +573,7 @@ main(int argc, char *argv[])
 	load_pair(load_one, &files[K_REVIEWS], load_one, &files[K_CHARS], tty);
 	files[K_PHOTOS].copy = files[K_CHAR_REVIEWS].copy = 1;
 	load_pair(load_one, &files[K_PHOTOS], load_one, &files[K_CHAR_REVIEWS], tty);
-	fclose(rejects);
+	reject_close();
 	phase[0] = clock_secs() - t, t = clock_secs();
 
 	files[K_CHARS].copy = 1;
