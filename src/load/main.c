@@ -39,6 +39,7 @@
 #include "conn.h"
 #include "copy.h"
 #include "csv.h"
+#include "ddl.h"
 #include "die.h"
 #include "field.h"
 #include "idmap.h"
@@ -103,27 +104,6 @@ static volatile int	 slow_aggregates;	/* something past IDMAP_DENSE */
 static int64_t		 max_product;
 static struct table	 rated;	/* (review, characteristic) pairs */
 
-
-/* Read a whole file (an SQL script) into a string the caller frees. */
-static char *
-slurp(const char *dir, const char *name)
-{
-	char		 path[4096];
-	struct stat	 st;
-	char		*s;
-	int		 fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) < 0)
-		die("%s: %s", path, strerror(errno));
-	if ((s = malloc((size_t)st.st_size + 1)) == NULL)
-		die("out of memory");
-	if (read(fd, s, (size_t)st.st_size) != st.st_size)
-		die("%s: short read", path);
-	s[st.st_size] = '\0';
-	close(fd);
-	return s;
-}
 
 /* --- rows ------------------------------------------------------------------ */
 
@@ -412,97 +392,6 @@ load_pair(void *(*fa)(void *), struct load_file *a, void *(*fb)(void *),
 		    a->fatal ? a->fatal : b->fatal);
 }
 
-/* Statements run by several connections at once. */
-static char		**par_stmt;
-static int		 par_n;
-static int		 par_next;
-static pthread_mutex_t	 par_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Take statements off the list until none is left.  A thread body. */
-static void *
-par_worker(void *arg)
-{
-	PGconn	*c = conn_open();
-	int	 i;
-
-	(void)arg;
-	conn_exec(c, "SET maintenance_work_mem = '512MB'", "settings");
-	for (;;) {
-		pthread_mutex_lock(&par_lock);
-		i = par_next++;
-		pthread_mutex_unlock(&par_lock);
-		if (i >= par_n)
-			break;
-		conn_exec(c, par_stmt[i], par_stmt[i]);
-	}
-	PQfinish(c);
-	return NULL;
-}
-
-/* Run n statements on jobs connections at once; wait for all. */
-static void
-run_parallel(char **stmt, int n, int jobs)
-{
-	pthread_t	 t[32];
-	int		 i;
-
-	par_stmt = stmt;
-	par_n = n;
-	par_next = 0;
-	for (i = 0; i < jobs && i < n; i++)
-		pthread_create(&t[i], NULL, par_worker, NULL);
-	for (i = 0; i < jobs && i < n; i++)
-		pthread_join(t[i], NULL);
-}
-
-/*
- * Split an SQL script into statements (in place): "--" comments blanked
- * (they may hold ';'), then cut at each ';'.  Returns how many, at most max.
- */
-static int
-split_sql(char *sql, char **out, int max)
-{
-	char	*p;
-	int	 n = 0;
-
-	for (p = strstr(sql, "--"); p != NULL; p = strstr(p, "--"))
-		while (*p != '\0' && *p != '\n')
-			*p++ = ' ';
-	for (p = strtok(sql, ";"); p != NULL && n < max; p = strtok(NULL, ";"))
-		if (strspn(p, " \t\n") != strlen(p))
-			out[n++] = p;
-	return n;
-}
-
-/*
- * Keys and indexes at once (jobs connections), then the foreign keys, NOT
- * VALID: the loader proved every one of them row by row, so PostgreSQL
- * need not scan 22 million rows again; it checks every new row.
- */
-static void
-build_keys(const char *sqldir, int jobs)
-{
-	char	*cons = slurp(sqldir, "constraints.sql");
-	char	*idx = slurp(sqldir, "indexes.sql");
-	char	*all[64], *first[64], *fks[16], buf[16][512];
-	int	 n, i, nf = 0, nk = 0;
-
-	n = split_sql(cons, all, 32);
-	n += split_sql(idx, all + n, 32);
-	for (i = 0; i < n; i++) {
-		if (strstr(all[i], "FOREIGN KEY") != NULL && nk < 16) {
-			snprintf(buf[nk], sizeof(buf[nk]), "%s NOT VALID", all[i]);
-			fks[nk] = buf[nk];
-			nk++;
-		} else
-			first[nf++] = all[i];
-	}
-	run_parallel(first, nf, jobs);
-	run_parallel(fks, nk, jobs);
-	free(cons);
-	free(idx);
-}
-
 static void
 usage(void)
 {
@@ -515,7 +404,7 @@ int
 main(int argc, char *argv[])
 {
 	const char	*sqldir = NULL, *rejpath = NULL, *dir = NULL, *url;
-	char		 rejdefault[4096], *sql;
+	char		 rejdefault[4096];
 	struct stat	 st;
 	PGconn		*c;
 	double		 t0, t, phase[4];
@@ -534,7 +423,7 @@ main(int argc, char *argv[])
 		else
 			dir = argv[i];
 	}
-	if (dir == NULL || sqldir == NULL || jobs < 1 || jobs > 32)
+	if (dir == NULL || sqldir == NULL || jobs < 1 || jobs > DDL_JOBS_MAX)
 		usage();
 	if ((url = getenv("DATABASE_URL")) != NULL)
 		conn_init(url);
@@ -555,9 +444,7 @@ main(int argc, char *argv[])
 	fprintf(stderr, "reviews-load: replacing the data set of database \"%s\" "
 	    "on %s with %s\n", PQdb(c), PQhost(c) ? PQhost(c) : "localhost", dir);
 	t0 = t = clock_secs();
-	sql = slurp(sqldir, "drop-constraints.sql");
-	conn_exec(c, sql, "drop-constraints.sql");
-	free(sql);
+	ddl_script(c, sqldir, "drop-constraints.sql");
 	conn_exec(c, "TRUNCATE idempotency_keys", "truncate");
 	idmap_init(&reviews_kept);
 	idmap_init(&chars_kept);
@@ -583,18 +470,14 @@ main(int argc, char *argv[])
 
 	if (tty)
 		fprintf(stderr, "  keys and indexes...\n");
-	build_keys(sqldir, jobs);
+	ddl_keys(sqldir, jobs);
 	phase[2] = clock_secs() - t, t = clock_secs();
 	if (slow_aggregates) {
 		fprintf(stderr, "reviews-load: ids past %u: summing aggregates in SQL\n",
 		    IDMAP_DENSE);
-		sql = slurp(sqldir, "aggregates.sql");
-		conn_exec(c, sql, "aggregates.sql");
-		free(sql);
+		ddl_script(c, sqldir, "aggregates.sql");
 	}
-	sql = slurp(sqldir, "sequences.sql");
-	conn_exec(c, sql, "sequences.sql");
-	free(sql);
+	ddl_script(c, sqldir, "sequences.sql");
 	conn_exec(c, "ANALYZE reviews, reviews_photos, characteristics, "
 	    "characteristic_reviews, product_meta", "analyze");
 	phase[3] = clock_secs() - t;
