@@ -44,6 +44,7 @@
 #include "field.h"
 #include "idmap.h"
 #include "reject.h"
+#include "sums.h"
 
 #define LOAD_BUF	(4 << 20)	/* CSV read buffer; longest record */
 
@@ -93,15 +94,6 @@ static struct load_file meta_file = { .kind = K_META, .name = "product_meta",
 	.table = "product_meta", .columns = "product_id, rating_1, rating_2, "
 	"rating_3, rating_4, rating_5, recommend_false, recommend_true" };
 
-/* Aggregates summed while loading, for ids and products below IDMAP_DENSE. */
-struct pstat {
-	int32_t		 r[5], rf, rt;
-};
-static struct pstat	*pstats;
-static int64_t		*char_sum;
-static int32_t		*char_count;
-static volatile int	 slow_aggregates;	/* something past IDMAP_DENSE */
-static int64_t		 max_product;
 static struct table	 rated;	/* (review, characteristic) pairs */
 
 
@@ -119,6 +111,7 @@ row(struct load_file *lf, struct csv *c, struct copy *o)
 {
 	const struct csv_field	*f = c->field;
 	int64_t			 id, a, b, v, r;
+	int32_t			 count;
 	int			 t1, t2, i;
 	char			 num[24];
 
@@ -153,17 +146,7 @@ row(struct load_file *lf, struct csv *c, struct copy *o)
 		if (!field_int(&f[11], 0, INT_MAX32, &v))
 			return "bad helpfulness";
 		idmap_put(&reviews_kept, id, t2 ? -(int32_t)a : (int32_t)a);
-		if (a >= IDMAP_DENSE)
-			slow_aggregates = 1;
-		else if (!t2) {
-			if (a > max_product)
-				max_product = a;
-			pstats[a].r[r - 1]++;
-			if (t1)
-				pstats[a].rt++;
-			else
-				pstats[a].rf++;
-		}
+		sums_review(a, r, t1, t2);
 		for (i = 0; i < 6; i++)
 			copy_field(o, &f[i], 0);
 		copy_word(o, t1 ? "t" : "f", 0);
@@ -188,8 +171,7 @@ row(struct load_file *lf, struct csv *c, struct copy *o)
 			if (idmap_get(&chars_kept, id))
 				return "duplicate id";
 			idmap_put(&chars_kept, id, (int32_t)a);
-			if (id >= IDMAP_DENSE)
-				slow_aggregates = 1;
+			sums_char_id(id);
 			return NULL;
 		}
 		/* Second pass: the row kept in the first, once, with its sums. */
@@ -199,9 +181,10 @@ row(struct load_file *lf, struct csv *c, struct copy *o)
 		copy_field(o, &f[0], 0);
 		copy_field(o, &f[1], 0);
 		copy_field(o, &f[2], 0);
-		snprintf(num, sizeof(num), "%" PRId64, slow_aggregates ? 0 : char_sum[id]);
+		sums_char(id, &v, &count);
+		snprintf(num, sizeof(num), "%" PRId64, v);
 		copy_word(o, num, 0);
-		snprintf(num, sizeof(num), "%" PRId32, slow_aggregates ? 0 : char_count[id]);
+		snprintf(num, sizeof(num), "%" PRId32, count);
 		copy_word(o, num, 1);
 		return NULL;
 	case K_PHOTOS:
@@ -260,10 +243,9 @@ row_tail(struct load_file *lf, struct csv *c, struct copy *o)
 			return "second rating of the same characteristic by the same review";
 		idmap_put(&ratings_seen, id, 1);
 		/* Reported reviews count in no aggregate. */
-		if (a < IDMAP_DENSE && idmap_get(&reviews_kept, b) > 0) {
+		if (idmap_get(&reviews_kept, b) > 0) {
 			field_int(&f[3], 1, 5, &v);
-			char_sum[a] += v;
-			char_count[a]++;
+			sums_rating(a, v);
 		}
 	}
 	for (i = 0; i < lf->nfields; i++)
@@ -330,21 +312,10 @@ load_meta(void *arg)
 {
 	struct load_file	*lf = arg;
 	struct copy		 o;
-	const struct pstat	*p;
-	char			*w;
 	double			 t0 = clock_secs();
-	int64_t			 id;
 
 	copy_begin(&o, lf->name, lf->table, lf->columns);
-	for (id = 1; id <= max_product; id++) {
-		p = &pstats[id];
-		if ((p->rf | p->rt) == 0)
-			continue;
-		w = copy_room(&o, 128);
-		o.len += (size_t)snprintf(w, 128, "%" PRId64 "\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n",
-		    id, p->r[0], p->r[1], p->r[2], p->r[3], p->r[4], p->rf, p->rt);
-		lf->loaded++;
-	}
+	lf->loaded += sums_meta(&o);
 	copy_end(&o);
 	lf->read_bytes = lf->total_bytes = 1;
 	lf->seconds = clock_secs() - t0;
@@ -451,10 +422,7 @@ main(int argc, char *argv[])
 	idmap_init(&photos_seen);
 	idmap_init(&ratings_seen);
 	table_init(&rated, 1u << 20, 0);
-	if ((pstats = calloc(IDMAP_DENSE, sizeof(*pstats))) == NULL ||
-	    (char_sum = calloc(IDMAP_DENSE, sizeof(*char_sum))) == NULL ||
-	    (char_count = calloc(IDMAP_DENSE, sizeof(*char_count))) == NULL)
-		die("out of memory");
+	sums_init();
 
 	files[K_REVIEWS].copy = 1;
 	load_pair(load_one, &files[K_REVIEWS], load_one, &files[K_CHARS], tty);
@@ -472,7 +440,7 @@ main(int argc, char *argv[])
 		fprintf(stderr, "  keys and indexes...\n");
 	ddl_keys(sqldir, jobs);
 	phase[2] = clock_secs() - t, t = clock_secs();
-	if (slow_aggregates) {
+	if (sums_slow()) {
 		fprintf(stderr, "reviews-load: ids past %u: summing aggregates in SQL\n",
 		    IDMAP_DENSE);
 		ddl_script(c, sqldir, "aggregates.sql");
