@@ -21,813 +21,34 @@
  *     sequences.sql, ANALYZE
  * Ids or products past 2^26 make it sum the aggregates in SQL instead
  * (aggregates.sql), slower but the same.
+ *
+ * This file is the command line and the phases; the work is in the
+ * modules of src/load: load.c (the files and one pass over each), rows.c
+ * (the rules of each file's rows), field.c (one field's checks), sums.c
+ * (the aggregates), idmap.c and table.c (the ids kept), copy.c (COPY),
+ * reject.c (the reject report), ddl.c (scripts, keys and indexes),
+ * conn.c (connections), csv.c (the CSV reader), die.c (fatal errors).
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <inttypes.h>
-#include <pthread.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <libpq-fe.h>
 
 #include "clock.h"
-#include "csv.h"
-#include "digits.h"
-#include "hash.h"
-#include "utf8.h"
-
-#define LOAD_BUF	(4 << 20)	/* CSV read buffer; longest record */
-#define LOAD_OUT	(1 << 20)	/* COPY data sent per call */
-#define DENSE_MAX	(1u << 26)	/* ids below: a flat array; above: a hash */
-
-/*
- * Kept ids and what they belong to (a review's or characteristic's
- * product).  0 means "not kept".  Ids are below 2^31.
- */
-struct idmap {
-	int32_t		*dense;		/* DENSE_MAX entries, calloc'd */
-	uint64_t	*hash;		/* id << 32 | value, 0 = empty */
-	size_t		 hcap, hlen;
-};
-
-/* A set of (review, characteristic) pairs: open addressing, 0 = empty. */
-struct pairset {
-	uint64_t	*slot;
-	size_t		 cap, len;
-};
-
-enum load_kind { K_REVIEWS, K_CHARS, K_PHOTOS, K_CHAR_REVIEWS, K_META };
-
-struct load_file {
-	enum load_kind	 kind;
-	const char	*name;		/* reviews.csv */
-	const char	*table;
-	const char	*header;
-	const char	*columns;	/* COPY column list */
-	int		 nfields;
-	/* Filled in by the run. */
-	char		 path[4096];
-	long		 total_bytes;
-	volatile long	 read_bytes;
-	int		 copy;		/* 0: check only (characteristics, phase 2) */
-	long		 rows, loaded, rejected;
-	double		 seconds;
-	const char	*fatal;
-};
-
-static struct load_file files[] = {
-	{ .kind = K_REVIEWS, .name = "reviews.csv", .table = "reviews",
-	  .header = "id,product_id,rating,date,summary,body,recommend,reported,"
-	  "reviewer_name,reviewer_email,response,helpfulness",
-	  .columns = "id, product_id, rating, date_ms, summary, body, recommend, "
-	  "reported, reviewer_name, reviewer_email, response, helpfulness",
-	  .nfields = 12 },
-	{ .kind = K_CHARS, .name = "characteristics.csv",
-	  .table = "characteristics", .header = "id,product_id,name",
-	  .columns = "id, product_id, name", .nfields = 3 },
-	{ .kind = K_PHOTOS, .name = "reviews_photos.csv",
-	  .table = "reviews_photos", .header = "id,review_id,url",
-	  .columns = "id, review_id, url", .nfields = 3 },
-	{ .kind = K_CHAR_REVIEWS, .name = "characteristic_reviews.csv",
-	  .table = "characteristic_reviews",
-	  .header = "id,characteristic_id,review_id,value",
-	  .columns = "id, characteristic_id, review_id, value", .nfields = 4 },
-};
-
-/* reviews_kept holds the review's product, negated when reported. */
-static struct idmap	 reviews_kept, chars_kept;
-
-/* product_meta, written from the sums rather than read from a file. */
-static struct load_file meta_file = { .kind = K_META, .name = "product_meta",
-	.table = "product_meta", .columns = "product_id, rating_1, rating_2, "
-	"rating_3, rating_4, rating_5, recommend_false, recommend_true" };
-
-/* Aggregates summed while loading, for ids and products below DENSE_MAX. */
-struct pstat {
-	int32_t		 r[5], rf, rt;
-};
-static struct pstat	*pstats;
-static int64_t		*char_sum;
-static int32_t		*char_count;
-static volatile int	 slow_aggregates;	/* something past DENSE_MAX */
-static int64_t		 max_product;
-static struct pairset	 rated;
-static FILE		*rejects;
-static pthread_mutex_t	 rejects_lock = PTHREAD_MUTEX_INITIALIZER;
-static const char	*conninfo = "";
-
-
-static void
-die(const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	fputs("reviews-load: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	exit(1);
-}
-
-/* Open a connection; dies with libpq's message on failure. */
-static PGconn *
-connect_db(void)
-{
-	static const char *const keys[] = { "application_name", "options",
-	    "dbname", NULL };
-	const char	*vals[] = { "reviews-load", "-c client_min_messages=warning",
-	    conninfo, NULL };
-	PGconn		*c = PQconnectdbParams(keys, vals, 1);
-
-	if (PQstatus(c) != CONNECTION_OK)
-		die("cannot connect: %s", PQerrorMessage(c));
-	return c;
-}
-
-/* Run sql (one or more statements); dies on error naming what. */
-static void
-exec_sql(PGconn *c, const char *sql, const char *what)
-{
-	PGresult	*res = PQexec(c, sql);
-	ExecStatusType	 st = PQresultStatus(res);
-
-	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
-		die("%s: %s", what, PQerrorMessage(c));
-	PQclear(res);
-}
-
-/* Read a whole file (an SQL script) into a string the caller frees. */
-static char *
-slurp(const char *dir, const char *name)
-{
-	char		 path[4096];
-	struct stat	 st;
-	char		*s;
-	int		 fd;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	if ((fd = open(path, O_RDONLY)) < 0 || fstat(fd, &st) < 0)
-		die("%s: %s", path, strerror(errno));
-	if ((s = malloc((size_t)st.st_size + 1)) == NULL)
-		die("out of memory");
-	if (read(fd, s, (size_t)st.st_size) != st.st_size)
-		die("%s: short read", path);
-	s[st.st_size] = '\0';
-	close(fd);
-	return s;
-}
-
-/* --- id maps ------------------------------------------------------------ */
-
-static void
-idmap_init(struct idmap *m)
-{
-	if ((m->dense = calloc(DENSE_MAX, sizeof(int32_t))) == NULL)
-		die("out of memory");
-}
-
-/* The value kept for id, or 0. */
-static int32_t
-idmap_get(const struct idmap *m, int64_t id)
-{
-	size_t	 i;
-
-	if (id < DENSE_MAX)
-		return m->dense[id];
-	if (m->hcap == 0)
-		return 0;
-	for (i = hash_mix((uint64_t)id) & (m->hcap - 1); m->hash[i] != 0;
-	    i = (i + 1) & (m->hcap - 1))
-		if ((int64_t)(m->hash[i] >> 32) == id)
-			return (int32_t)(m->hash[i] & 0xffffffffu);
-	return 0;
-}
-
-static void idmap_put(struct idmap *, int64_t, int32_t);
-
-/* Double the overflow hash. */
-static void
-idmap_grow(struct idmap *m)
-{
-	uint64_t	*old = m->hash;
-	size_t		 oldcap = m->hcap, i;
-
-	m->hcap = oldcap ? oldcap * 2 : 1024;
-	if ((m->hash = calloc(m->hcap, sizeof(uint64_t))) == NULL)
-		die("out of memory");
-	m->hlen = 0;
-	for (i = 0; i < oldcap; i++)
-		if (old[i] != 0)
-			idmap_put(m, (int64_t)(old[i] >> 32),
-			    (int32_t)(old[i] & 0xffffffffu));
-	free(old);
-}
-
-/* Keep id with value v (non-zero). */
-static void
-idmap_put(struct idmap *m, int64_t id, int32_t v)
-{
-	size_t	 i;
-
-	if (id < DENSE_MAX) {
-		m->dense[id] = v;
-		return;
-	}
-	if (m->hlen * 2 >= m->hcap)
-		idmap_grow(m);
-	for (i = hash_mix((uint64_t)id) & (m->hcap - 1); m->hash[i] != 0;
-	    i = (i + 1) & (m->hcap - 1))
-		;
-	m->hash[i] = (uint64_t)id << 32 | (uint32_t)v;
-	m->hlen++;
-}
-
-/* Add a (review, characteristic) pair; returns 0 if it was there already. */
-static int
-pairset_add(struct pairset *s, int64_t review, int64_t chr)
-{
-	uint64_t	 key = (uint64_t)review << 32 | (uint64_t)chr, *old;
-	size_t		 i, oldcap;
-
-	if (s->len * 2 >= s->cap) {
-		old = s->slot;
-		oldcap = s->cap;
-		s->cap = oldcap ? oldcap * 2 : (1u << 20);
-		if ((s->slot = calloc(s->cap, sizeof(uint64_t))) == NULL)
-			die("out of memory");
-		s->len = 0;
-		for (i = 0; i < oldcap; i++)
-			if (old[i] != 0)
-				pairset_add(s, (int64_t)(old[i] >> 32),
-				    (int64_t)(old[i] & 0xffffffffu));
-		free(old);
-	}
-	for (i = hash_mix(key) & (s->cap - 1); s->slot[i] != 0; i = (i + 1) & (s->cap - 1))
-		if (s->slot[i] == key)
-			return 0;
-	s->slot[i] = key;
-	s->len++;
-	return 1;
-}
-
-/* --- fields ---------------------------------------------------------------- */
-
-/* An unquoted integer field within [min, max]. */
-static int
-field_int(const struct csv_field *f, int64_t min, int64_t max, int64_t *out)
-{
-	int64_t	 v = 0;
-	int	 ok;
-
-	ok = !f->quoted && digits_parse(f->s, f->len, max, &v) && v >= min;
-	*out = v;	/* always: the callers' compiler cannot see it is unused */
-	return ok;
-}
-
-/* A bare true or false. */
-static int
-field_bool(const struct csv_field *f, int *out)
-{
-	if (f->quoted)
-		return 0;
-	if (f->len == 4 && memcmp(f->s, "true", 4) == 0)
-		*out = 1;
-	else if (f->len == 5 && memcmp(f->s, "false", 5) == 0)
-		*out = 0;
-	else
-		return 0;
-	return 1;
-}
-
-/* Whether the field is DATA.md's bare null. */
-static int
-field_null(const struct csv_field *f)
-{
-	return !f->quoted && f->len == 4 && memcmp(f->s, "null", 4) == 0;
-}
-
-/* Text: valid UTF-8, no NUL. */
-static int
-field_text(const struct csv_field *f)
-{
-	size_t	 n;
-
-	return memchr(f->s, '\0', f->len) == NULL && utf8_check(f->s, &n);
-}
-
-/* --- output ---------------------------------------------------------------- */
-
-/* COPY data for one file: a buffer sent to the server when full. */
-struct out {
-	PGconn		*conn;
-	char		*buf;
-	size_t		 len;
-	const char	*file;
-};
-
-static void
-out_flush(struct out *o)
-{
-	if (o->len > 0 && PQputCopyData(o->conn, o->buf, (int)o->len) != 1)
-		die("%s: COPY: %s", o->file, PQerrorMessage(o->conn));
-	o->len = 0;
-}
-
-/* Room for n more bytes. */
-static char *
-out_room(struct out *o, size_t n)
-{
-	if (o->len + n > LOAD_OUT)
-		out_flush(o);
-	return o->buf + o->len;
-}
-
-/* Append a field in COPY text format, escaping what must be. */
-static void
-out_field(struct out *o, const struct csv_field *f, int last)
-{
-	char	*w = out_room(o, f->len * 2 + 2), *start = w;
-	size_t	 i;
-
-	for (i = 0; i < f->len; i++) {
-		switch (f->s[i]) {
-		case '\\': *w++ = '\\'; *w++ = '\\'; break;
-		case '\t': *w++ = '\\'; *w++ = 't'; break;
-		case '\n': *w++ = '\\'; *w++ = 'n'; break;
-		case '\r': *w++ = '\\'; *w++ = 'r'; break;
-		default: *w++ = f->s[i];
-		}
-	}
-	*w++ = last ? '\n' : '\t';
-	o->len += (size_t)(w - start);
-}
-
-/* Append a literal value (a number, "\N", a boolean). */
-static void
-out_word(struct out *o, const char *s, int last)
-{
-	size_t	 n = strlen(s);
-	char	*w = out_room(o, n + 1);
-
-	memcpy(w, s, n);
-	w[n] = last ? '\n' : '\t';
-	o->len += n + 1;
-}
-
-/* --- rows ------------------------------------------------------------------ */
-
-/* Write a reject line: file, line, reason, the raw row (escaped). */
-static void
-reject(struct load_file *lf, const struct csv *c, const char *reason)
-{
-	size_t	 i;
-
-	lf->rejected++;
-	pthread_mutex_lock(&rejects_lock);
-	fprintf(rejects, "%s\t%ld\t%s\t", lf->name, c->rec_line, reason);
-	for (i = 0; i < c->rawlen; i++) {
-		unsigned char ch = (unsigned char)c->raw[i];
-
-		if (ch == '\n')
-			fputs("\\n", rejects);
-		else if (ch == '\t')
-			fputs("\\t", rejects);
-		else if (ch == '\\')
-			fputs("\\\\", rejects);
-		else if (ch < 0x20 || ch == 0x7f)
-			fprintf(rejects, "\\x%02x", ch);
-		else
-			fputc(ch, rejects);
-	}
-	fputc('\n', rejects);
-	pthread_mutex_unlock(&rejects_lock);
-}
-
-#define INT_MAX32	2147483647
-#define DATE_MAX	4102444800000LL		/* 2100-01-01 */
-
-/*
- * Check one record of lf; on success append it to o and return NULL, else
- * return the reason to reject it.
- */
-static const char *
-row(struct load_file *lf, struct csv *c, struct out *o)
-{
-	const struct csv_field	*f = c->field;
-	int64_t			 id, a, b, v, r;
-	int			 t1, t2, i;
-	char			 num[24];
-
-	if (c->error != NULL)
-		return c->error;
-	if (c->nfields != lf->nfields)
-		return c->nfields < lf->nfields ? "too few columns" : "too many columns";
-	if (!field_int(&f[0], 1, INT_MAX32, &id))
-		return "bad id";
-	switch (lf->kind) {
-	case K_REVIEWS:
-		if (idmap_get(&reviews_kept, id))
-			return "duplicate id";
-		if (!field_int(&f[1], 1, INT_MAX32, &a))
-			return "bad product_id";
-		if (!field_int(&f[2], 1, 5, &r))
-			return "bad rating";
-		if (!field_int(&f[3], 0, DATE_MAX, &b))
-			return "bad date";
-		for (i = 4; i <= 9; i++) {
-			if (i == 6 || i == 7)
-				continue;
-			if (field_null(&f[i]))
-				return "null where text is required";
-			if (!field_text(&f[i]))
-				return "invalid UTF-8 or NUL in text";
-		}
-		if (!field_bool(&f[6], &t1) || !field_bool(&f[7], &t2))
-			return "bad boolean";
-		if (!field_null(&f[10]) && !field_text(&f[10]))
-			return "invalid UTF-8 or NUL in text";
-		if (!field_int(&f[11], 0, INT_MAX32, &v))
-			return "bad helpfulness";
-		idmap_put(&reviews_kept, id, t2 ? -(int32_t)a : (int32_t)a);
-		if (a >= DENSE_MAX)
-			slow_aggregates = 1;
-		else if (!t2) {
-			if (a > max_product)
-				max_product = a;
-			pstats[a].r[r - 1]++;
-			if (t1)
-				pstats[a].rt++;
-			else
-				pstats[a].rf++;
-		}
-		for (i = 0; i < 6; i++)
-			out_field(o, &f[i], 0);
-		out_word(o, t1 ? "t" : "f", 0);
-		out_word(o, t2 ? "t" : "f", 0);
-		out_field(o, &f[8], 0);
-		out_field(o, &f[9], 0);
-		/* A quoted "null" response is no response either: API.md
-		 * never sends the text "null". */
-		if (field_null(&f[10]) || (f[10].len == 4 &&
-		    memcmp(f[10].s, "null", 4) == 0))
-			out_word(o, "\\N", 0);
-		else
-			out_field(o, &f[10], 0);
-		out_field(o, &f[11], 1);
-		return NULL;
-	case K_CHARS:
-		if (!field_int(&f[1], 1, INT_MAX32, &a))
-			return "bad product_id";
-		if (f[2].len == 0 || field_null(&f[2]) || !field_text(&f[2]))
-			return "bad name";
-		if (!lf->copy) {
-			if (idmap_get(&chars_kept, id))
-				return "duplicate id";
-			idmap_put(&chars_kept, id, (int32_t)a);
-			if (id >= DENSE_MAX)
-				slow_aggregates = 1;
-			return NULL;
-		}
-		/* Second pass: the row kept in the first, once, with its sums. */
-		if (idmap_get(&chars_kept, id) != (int32_t)a)
-			return NULL;
-		idmap_put(&chars_kept, id, -1);
-		out_field(o, &f[0], 0);
-		out_field(o, &f[1], 0);
-		out_field(o, &f[2], 0);
-		snprintf(num, sizeof(num), "%" PRId64, slow_aggregates ? 0 : char_sum[id]);
-		out_word(o, num, 0);
-		snprintf(num, sizeof(num), "%" PRId32, slow_aggregates ? 0 : char_count[id]);
-		out_word(o, num, 1);
-		return NULL;
-	case K_PHOTOS:
-		if (!field_int(&f[1], 1, INT_MAX32, &a))
-			return "bad review_id";
-		if (f[2].len == 0 || field_null(&f[2]) || !field_text(&f[2]))
-			return "bad url";
-		if (!idmap_get(&reviews_kept, a))
-			return "review_id names no loaded review";
-		break;
-	case K_CHAR_REVIEWS:
-		if (!field_int(&f[1], 1, INT_MAX32, &a))
-			return "bad characteristic_id";
-		if (!field_int(&f[2], 1, INT_MAX32, &b))
-			return "bad review_id";
-		if (!field_int(&f[3], 1, 5, &v))
-			return "bad value";
-		if (!idmap_get(&chars_kept, a))
-			return "characteristic_id names no loaded characteristic";
-		if (!idmap_get(&reviews_kept, b))
-			return "review_id names no loaded review";
-		if (idmap_get(&chars_kept, a) != abs(idmap_get(&reviews_kept, b)))
-			return "characteristic belongs to another product than the review";
-		break;
-	case K_META:
-		break;
-	}
-	return "";	/* photos and ratings finish in row_tail */
-}
-
-/* Per-file duplicate-id maps for the two files whose ids nothing refers to. */
-static struct idmap	 photos_seen, ratings_seen;
-
-/*
- * The end of a photo or rating row: its own id must be new (and, for a
- * rating, the pair too); then it is written.
- */
-static const char *
-row_tail(struct load_file *lf, struct csv *c, struct out *o)
-{
-	const struct csv_field	*f = c->field;
-	int64_t			 id, a, b, v;
-	int			 i;
-
-	field_int(&f[0], 1, INT_MAX32, &id);
-	if (lf->kind == K_PHOTOS) {
-		if (idmap_get(&photos_seen, id))
-			return "duplicate id";
-		idmap_put(&photos_seen, id, 1);
-	} else {
-		if (idmap_get(&ratings_seen, id))
-			return "duplicate id";
-		field_int(&f[1], 1, INT_MAX32, &a);
-		field_int(&f[2], 1, INT_MAX32, &b);
-		if (!pairset_add(&rated, b, a))
-			return "second rating of the same characteristic by the same review";
-		idmap_put(&ratings_seen, id, 1);
-		/* Reported reviews count in no aggregate. */
-		if (a < DENSE_MAX && idmap_get(&reviews_kept, b) > 0) {
-			field_int(&f[3], 1, 5, &v);
-			char_sum[a] += v;
-			char_count[a]++;
-		}
-	}
-	for (i = 0; i < lf->nfields; i++)
-		out_field(o, &f[i], i == lf->nfields - 1);
-	return NULL;
-}
-
-/* Open a connection and start COPY into table after emptying it. */
-static PGconn *
-copy_begin(const char *table, const char *columns, const char *what)
-{
-	PGconn		*conn = connect_db();
-	PGresult	*res;
-	char		 sql[512];
-
-	exec_sql(conn, "SET synchronous_commit = off", what);
-	snprintf(sql, sizeof(sql), "BEGIN; TRUNCATE %s; COPY %s (%s) FROM STDIN",
-	    table, table, columns);
-	res = PQexec(conn, sql);
-	if (PQresultStatus(res) != PGRES_COPY_IN)
-		die("%s: %s", what, PQerrorMessage(conn));
-	PQclear(res);
-	return conn;
-}
-
-/* Finish the COPY of o, commit, and close its connection. */
-static void
-copy_end(struct out *o)
-{
-	PGresult	*res;
-
-	out_flush(o);
-	if (PQputCopyEnd(o->conn, NULL) != 1)
-		die("%s: %s", o->file, PQerrorMessage(o->conn));
-	while ((res = PQgetResult(o->conn)) != NULL) {
-		if (PQresultStatus(res) != PGRES_COMMAND_OK)
-			die("%s: %s", o->file, PQerrorMessage(o->conn));
-		PQclear(res);
-	}
-	exec_sql(o->conn, "COMMIT", o->file);
-	PQfinish(o->conn);
-}
-
-/*
- * Read one file, checking every row; with lf->copy, COPY the good ones.
- * The second pass over characteristics.csv counts and reports nothing: the
- * first did.  A thread body.
- */
-static void *
-load_one(void *arg)
-{
-	struct load_file	*lf = arg;
-	struct csv		 c;
-	struct out		 o;
-	const char		*why;
-	double			 t0 = clock_secs();
-	int			 fd, r, second = lf->kind == K_CHARS && lf->copy;
-
-	if ((fd = open(lf->path, O_RDONLY)) < 0) {
-		lf->fatal = strerror(errno);
-		return NULL;
-	}
-	if (csv_open(&c, fd, LOAD_BUF) < 0 || (o.buf = malloc(LOAD_OUT)) == NULL)
-		die("out of memory");
-	o.len = 0;
-	o.file = lf->name;
-	o.conn = lf->copy ? copy_begin(lf->table, lf->columns, lf->name) : NULL;
-	lf->read_bytes = 0;
-	if (csv_next(&c) != 1 || c.error != NULL ||
-	    c.rawlen != strlen(lf->header) ||
-	    memcmp(c.raw, lf->header, c.rawlen) != 0)
-		die("%s: the first line must be the header %s", lf->path, lf->header);
-	while ((r = csv_next(&c)) == 1) {
-		why = row(lf, &c, &o);
-		if (why != NULL && *why == '\0')
-			why = row_tail(lf, &c, &o);
-		lf->read_bytes = (long)(lseek(fd, 0, SEEK_CUR) - (off_t)(c.len - c.pos));
-		if (second)
-			continue;
-		lf->rows++;
-		if (why != NULL)
-			reject(lf, &c, why);
-		else
-			lf->loaded++;
-	}
-	if (r < 0)
-		die("%s: %s", lf->path, strerror(errno));
-	if (lf->copy)
-		copy_end(&o);
-	csv_close(&c);
-	free(o.buf);
-	close(fd);
-	lf->read_bytes = lf->total_bytes;
-	lf->seconds += clock_secs() - t0;
-	return NULL;
-}
-
-/* COPY product_meta from the sums of phase 2.  A thread body. */
-static void *
-load_meta(void *arg)
-{
-	struct load_file	*lf = arg;
-	struct out		 o;
-	const struct pstat	*p;
-	char			*w;
-	double			 t0 = clock_secs();
-	int64_t			 id;
-
-	if ((o.buf = malloc(LOAD_OUT)) == NULL)
-		die("out of memory");
-	o.len = 0;
-	o.file = lf->name;
-	o.conn = copy_begin(lf->table, lf->columns, lf->name);
-	for (id = 1; id <= max_product; id++) {
-		p = &pstats[id];
-		if ((p->rf | p->rt) == 0)
-			continue;
-		w = out_room(&o, 128);
-		o.len += (size_t)snprintf(w, 128, "%" PRId64 "\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n",
-		    id, p->r[0], p->r[1], p->r[2], p->r[3], p->r[4], p->rf, p->rt);
-		lf->loaded++;
-	}
-	copy_end(&o);
-	free(o.buf);
-	lf->read_bytes = lf->total_bytes = 1;
-	lf->seconds = clock_secs() - t0;
-	return NULL;
-}
-
-/* Show progress of the files in flight (a terminal only). */
-static void
-progress(struct load_file *a, struct load_file *b, double t0)
-{
-	long	 done = a->read_bytes + b->read_bytes;
-	long	 total = a->total_bytes + b->total_bytes;
-	long	 rows = a->rows + b->rows;
-	double	 el = clock_secs() - t0, rate = el > 0 ? rows / el : 0;
-	double	 eta = done > 0 ? el * (double)(total - done) / (double)done : 0;
-
-	fprintf(stderr, "\r  %s + %s: %3ld%%  %ld rows  %.0f rows/s  ETA %.0f s   ",
-	    a->name, b->name, total ? 100 * done / total : 100, rows, rate, eta);
-}
-
-/* Run fa(a) and fb(b) at once and wait for both. */
-static void
-load_pair(void *(*fa)(void *), struct load_file *a, void *(*fb)(void *),
-    struct load_file *b, int tty)
-{
-	pthread_t	 ta, tb;
-	double		 t0 = clock_secs();
-	int		 alive;
-
-	pthread_create(&ta, NULL, fa, a);
-	pthread_create(&tb, NULL, fb, b);
-	if (tty) {
-		do {
-			usleep(500000);
-			alive = a->read_bytes < a->total_bytes ||
-			    b->read_bytes < b->total_bytes;
-			progress(a, b, t0);
-		} while (alive);
-		fputc('\n', stderr);
-	}
-	pthread_join(ta, NULL);
-	pthread_join(tb, NULL);
-	if (a->fatal || b->fatal)
-		die("%s: %s", a->fatal ? a->path : b->path,
-		    a->fatal ? a->fatal : b->fatal);
-}
-
-/* Statements run by several connections at once. */
-static char		**par_stmt;
-static int		 par_n;
-static int		 par_next;
-static pthread_mutex_t	 par_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Take statements off the list until none is left.  A thread body. */
-static void *
-par_worker(void *arg)
-{
-	PGconn	*c = connect_db();
-	int	 i;
-
-	(void)arg;
-	exec_sql(c, "SET maintenance_work_mem = '512MB'", "settings");
-	for (;;) {
-		pthread_mutex_lock(&par_lock);
-		i = par_next++;
-		pthread_mutex_unlock(&par_lock);
-		if (i >= par_n)
-			break;
-		exec_sql(c, par_stmt[i], par_stmt[i]);
-	}
-	PQfinish(c);
-	return NULL;
-}
-
-/* Run n statements on jobs connections at once; wait for all. */
-static void
-run_parallel(char **stmt, int n, int jobs)
-{
-	pthread_t	 t[32];
-	int		 i;
-
-	par_stmt = stmt;
-	par_n = n;
-	par_next = 0;
-	for (i = 0; i < jobs && i < n; i++)
-		pthread_create(&t[i], NULL, par_worker, NULL);
-	for (i = 0; i < jobs && i < n; i++)
-		pthread_join(t[i], NULL);
-}
-
-/*
- * Split an SQL script into statements (in place): "--" comments blanked
- * (they may hold ';'), then cut at each ';'.  Returns how many, at most max.
- */
-static int
-split_sql(char *sql, char **out, int max)
-{
-	char	*p;
-	int	 n = 0;
-
-	for (p = strstr(sql, "--"); p != NULL; p = strstr(p, "--"))
-		while (*p != '\0' && *p != '\n')
-			*p++ = ' ';
-	for (p = strtok(sql, ";"); p != NULL && n < max; p = strtok(NULL, ";"))
-		if (strspn(p, " \t\n") != strlen(p))
-			out[n++] = p;
-	return n;
-}
-
-/*
- * Keys and indexes at once (jobs connections), then the foreign keys, NOT
- * VALID: the loader proved every one of them row by row, so PostgreSQL
- * need not scan 22 million rows again; it checks every new row.
- */
-static void
-build_keys(const char *sqldir, int jobs)
-{
-	char	*cons = slurp(sqldir, "constraints.sql");
-	char	*idx = slurp(sqldir, "indexes.sql");
-	char	*all[64], *first[64], *fks[16], buf[16][512];
-	int	 n, i, nf = 0, nk = 0;
-
-	n = split_sql(cons, all, 32);
-	n += split_sql(idx, all + n, 32);
-	for (i = 0; i < n; i++) {
-		if (strstr(all[i], "FOREIGN KEY") != NULL && nk < 16) {
-			snprintf(buf[nk], sizeof(buf[nk]), "%s NOT VALID", all[i]);
-			fks[nk] = buf[nk];
-			nk++;
-		} else
-			first[nf++] = all[i];
-	}
-	run_parallel(first, nf, jobs);
-	run_parallel(fks, nk, jobs);
-	free(cons);
-	free(idx);
-}
-
+#include "conn.h"
+#include "ddl.h"
+#include "die.h"
+#include "idmap.h"
+#include "load.h"
+#include "reject.h"
+#include "rows.h"
+#include "sums.h"
+
+/* Print the usage line and exit with status 2. */
 static void
 usage(void)
 {
@@ -836,11 +57,18 @@ usage(void)
 	exit(2);
 }
 
+/*
+ * Parse the command line, open the reject report, then run the phases of
+ * the comment above and print what each file counted.  Exits 0 when the
+ * load is done (rejected rows included), 1 on any fatal error, 2 on a bad
+ * command line.
+ */
 int
 main(int argc, char *argv[])
 {
+	struct load_file	*f = load_files;
 	const char	*sqldir = NULL, *rejpath = NULL, *dir = NULL, *url;
-	char		 rejdefault[4096], *sql;
+	char		 rejdefault[4096];
 	struct stat	 st;
 	PGconn		*c;
 	double		 t0, t, phase[4];
@@ -859,80 +87,66 @@ main(int argc, char *argv[])
 		else
 			dir = argv[i];
 	}
-	if (dir == NULL || sqldir == NULL || jobs < 1 || jobs > 32)
+	if (dir == NULL || sqldir == NULL || jobs < 1 || jobs > DDL_JOBS_MAX)
 		usage();
 	if ((url = getenv("DATABASE_URL")) != NULL)
-		conninfo = url;
-	for (i = 0; i < 4; i++) {
-		snprintf(files[i].path, sizeof(files[i].path), "%s/%s", dir,
-		    files[i].name);
-		if (stat(files[i].path, &st) < 0)
-			die("%s: %s", files[i].path, strerror(errno));
-		files[i].total_bytes = (long)st.st_size;
+		conn_init(url);
+	for (i = 0; i < LOAD_META; i++) {
+		snprintf(f[i].path, sizeof(f[i].path), "%s/%s", dir, f[i].name);
+		if (stat(f[i].path, &st) < 0)
+			die("%s: %s", f[i].path, strerror(errno));
+		f[i].total_bytes = (long)st.st_size;
 	}
 	if (rejpath == NULL) {
 		snprintf(rejdefault, sizeof(rejdefault), "%s/rejects.tsv", dir);
 		rejpath = rejdefault;
 	}
-	if ((rejects = fopen(rejpath, "w")) == NULL)
-		die("%s: %s", rejpath, strerror(errno));
-	fputs("file\tline\treason\trow\n", rejects);
+	reject_open(rejpath);
 
-	c = connect_db();
+	c = conn_open();
 	fprintf(stderr, "reviews-load: replacing the data set of database \"%s\" "
 	    "on %s with %s\n", PQdb(c), PQhost(c) ? PQhost(c) : "localhost", dir);
 	t0 = t = clock_secs();
-	sql = slurp(sqldir, "drop-constraints.sql");
-	exec_sql(c, sql, "drop-constraints.sql");
-	free(sql);
-	exec_sql(c, "TRUNCATE idempotency_keys", "truncate");
-	idmap_init(&reviews_kept);
-	idmap_init(&chars_kept);
-	idmap_init(&photos_seen);
-	idmap_init(&ratings_seen);
-	if ((pstats = calloc(DENSE_MAX, sizeof(*pstats))) == NULL ||
-	    (char_sum = calloc(DENSE_MAX, sizeof(*char_sum))) == NULL ||
-	    (char_count = calloc(DENSE_MAX, sizeof(*char_count))) == NULL)
-		die("out of memory");
+	ddl_script(c, sqldir, "drop-constraints.sql");
+	conn_exec(c, "TRUNCATE idempotency_keys", "truncate");
+	rows_init();
+	sums_init();
 
-	files[K_REVIEWS].copy = 1;
-	load_pair(load_one, &files[K_REVIEWS], load_one, &files[K_CHARS], tty);
-	files[K_PHOTOS].copy = files[K_CHAR_REVIEWS].copy = 1;
-	load_pair(load_one, &files[K_PHOTOS], load_one, &files[K_CHAR_REVIEWS], tty);
-	fclose(rejects);
+	f[LOAD_REVIEWS].copy = 1;
+	load_pair(load_one, &f[LOAD_REVIEWS], load_one, &f[LOAD_CHARS], tty);
+	f[LOAD_PHOTOS].copy = f[LOAD_CHAR_REVIEWS].copy = 1;
+	load_pair(load_one, &f[LOAD_PHOTOS], load_one, &f[LOAD_CHAR_REVIEWS],
+	    tty);
+	reject_close();
 	phase[0] = clock_secs() - t, t = clock_secs();
 
-	files[K_CHARS].copy = 1;
-	files[K_CHARS].columns = "id, product_id, name, rating_sum, rating_count";
-	load_pair(load_one, &files[K_CHARS], load_meta, &meta_file, tty);
+	f[LOAD_CHARS].copy = 1;
+	f[LOAD_CHARS].columns = "id, product_id, name, rating_sum, rating_count";
+	load_pair(load_one, &f[LOAD_CHARS], load_meta, &f[LOAD_META], tty);
 	phase[1] = clock_secs() - t, t = clock_secs();
 
 	if (tty)
 		fprintf(stderr, "  keys and indexes...\n");
-	build_keys(sqldir, jobs);
+	ddl_keys(sqldir, jobs);
 	phase[2] = clock_secs() - t, t = clock_secs();
-	if (slow_aggregates) {
+	if (sums_slow()) {
 		fprintf(stderr, "reviews-load: ids past %u: summing aggregates in SQL\n",
-		    DENSE_MAX);
-		sql = slurp(sqldir, "aggregates.sql");
-		exec_sql(c, sql, "aggregates.sql");
-		free(sql);
+		    IDMAP_DENSE);
+		ddl_script(c, sqldir, "aggregates.sql");
 	}
-	sql = slurp(sqldir, "sequences.sql");
-	exec_sql(c, sql, "sequences.sql");
-	free(sql);
-	exec_sql(c, "ANALYZE reviews, reviews_photos, characteristics, "
+	ddl_script(c, sqldir, "sequences.sql");
+	conn_exec(c, "ANALYZE reviews, reviews_photos, characteristics, "
 	    "characteristic_reviews, product_meta", "analyze");
 	phase[3] = clock_secs() - t;
 	PQfinish(c);
 
-	for (i = 0; i < 4; i++) {
+	for (i = 0; i < LOAD_META; i++) {
 		fprintf(stderr, "%-28s %10ld rows %10ld loaded %8ld rejected  %6.1f s\n",
-		    files[i].name, files[i].rows, files[i].loaded,
-		    files[i].rejected, files[i].seconds);
-		rows += files[i].rows;
-		loaded += files[i].loaded;
-		rejected += files[i].rejected;
+		    f[i].name, f[i].rows, f[i].loaded, f[i].rejected,
+		    f[i].seconds);
+		rows += f[i].rows;
+		loaded += f[i].loaded;
+		rejected += f[i].rejected;
 	}
 	fprintf(stderr, "%-28s %10ld rows %10ld loaded %8ld rejected (report: %s)\n",
 	    "total", rows, loaded, rejected, rejpath);
