@@ -137,6 +137,8 @@ main(int argc, char *argv[])
 	ddl_script(c, sqldir, "sequences.sql");
 	conn_exec(c, "ANALYZE reviews, reviews_photos, characteristics, "
 	    "characteristic_reviews, product_meta", "analyze");
+	/* Every app server's cached answers are of the old data set. */
+	conn_exec(c, "NOTIFY reviews_cache, '*'", "notify the app servers");
 	phase[3] = clock_secs() - t;
 	PQfinish(c);
 
