@@ -1,10 +1,11 @@
 # spawn/lib/pkg.sh: Debian packages and the build (sourced by spawn/lib.sh).
 
-# Debian packages the stack needs to build, run and test.
+# Debian packages the stack needs to build, run, test and measure (python3:
+# spawn/bench-report).
 PKG_STACK="build-essential autoconf automake pkg-config libfcgi-dev
 	spawn-fcgi multiwatch libpq-dev libcjson-dev check nginx postgresql-15
 	postgresql-client-15 curl jq valgrind procps clang libclang-rt-14-dev
-	iproute2 wrk"
+	iproute2 wrk python3"
 
 # pkg_need [PACKAGE...]: install what is missing of PKG_STACK and the
 # packages named (as root), else say the exact line.
