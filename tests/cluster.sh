@@ -19,7 +19,7 @@ now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # --- the topology -------------------------------------------------------
 
-mapfile -t hosts < <(ctl stack_hosts)
+mapfile -t hosts < <(ctl host_list)
 [ "${hosts[*]}" = "app1 app2 app3" ] && ok "three app hosts: ${hosts[*]}" ||
 	bad "hosts: '${hosts[*]}', want app1 app2 app3"
 declare -A addr
@@ -32,7 +32,7 @@ for h in "${hosts[@]}"; do
 		bad "$h: nothing listens on ${addr[$h]} in $ns"
 	fi
 done
-db_ip=$(ctl host_ip db)
+db_ip=$(ctl netns_ip db)
 n=$(ip netns exec "$(ctl netns_of db)" ss -Htn state established "( sport = :$(sql 'SHOW port') )" | wc -l)
 [ "$n" -ge 1 ] && ok "workers reach PostgreSQL on the database host ($db_ip, $n connections)" ||
 	bad "no TCP connection to PostgreSQL on $db_ip"
@@ -140,7 +140,7 @@ listener_pid() {	# the reviews-listen of HOST's current pool
 kill_listener() { kill -KILL "$(listener_pid app1)"; }
 cut_listener() {
 	sql "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'reviews-listen'
-	     AND client_addr = '$(ctl host_ip app1)'" >/dev/null
+	     AND client_addr = '$(ctl netns_ip app1)'" >/dev/null
 }
 restart_pg() { ctl pg_down >/dev/null 2>&1; ctl pg_up >/dev/null 2>&1; }
 fault_reads() {	# fault_reads NAME FAULT: 10 writes on app2 right after FAULT
@@ -241,8 +241,8 @@ lose() {	# lose NAME FAULT MEND
 }
 stop_app2() { ctl pool_down app2; }
 start_app2() { ctl pool_up app2; }
-cut_app2() { ctl link_set app2 down; }
-plug_app2() { ctl link_set app2 up; }
+cut_app2() { ctl netns_link app2 down; }
+plug_app2() { ctl netns_link app2 up; }
 lose workers-stopped stop_app2 start_app2
 lose link-cut cut_app2 plug_app2
 
@@ -270,7 +270,7 @@ for step in "app1 8" "app3 2" "app1 3" "app3 4"; do
 	# must pin fewer workers than the smallest pool has.
 	ka=$(sed -nE 's/^\s*keepalive ([0-9]+);/\1/p' "$STACK_DIR/nginx/upstream.conf")
 	nw=$(sed -nE 's/^worker_processes ([0-9]+);/\1/p' "$STACK_DIR/nginx/nginx.conf")
-	min=$(ctl smallest_pool)
+	min=$(ctl host_min_workers)
 	[ $(( ${ka:-0} * nw )) -lt "$min" ] || keepalive_ok=0
 done
 wait "$cpid"

@@ -38,14 +38,9 @@ db_close(void)
 
 /*
  * Open the connection and prepare every statement of the table on it.
- * Returns 0, or -1 with no connection left open.  Connect timeout and
- * statement timeout default to short values; the conninfo may override them.
- *
- * Generic plans always: every statement looks up one product or one review
- * by key, and its generic plan is the index plan a custom plan would pick.
- * In the default mode PostgreSQL kept re-planning the list statements on
- * every execution (their generic plan is estimated dearer, for an unknown
- * LIMIT), which halved their throughput at full scale (README).
+ * Returns 0, or -1 with no connection left open.  Connect timeout and the
+ * session settings (db_options in sql.c: statement timeout, generic plans)
+ * default to short values; the conninfo may override them.
  */
 static int
 db_connect(void)
@@ -54,9 +49,7 @@ db_connect(void)
 		"connect_timeout", "application_name", "options", "dbname", NULL
 	};
 	const char	*vals[] = {
-		"2", "reviews-fcgi",
-		"-c statement_timeout=5000 -c plan_cache_mode=force_generic_plan",
-		db_conninfo, NULL
+		"2", "reviews-fcgi", db_options, db_conninfo, NULL
 	};
 	PGresult	*res;
 	int		 i;

@@ -65,6 +65,8 @@ struct db_sql {
 };
 
 extern const struct db_sql db_sql[DB__MAX];
+/* The session settings every connection starts with (libpq "options"). */
+extern const char db_options[];
 
 void		 db_init(const char *);
 void		 db_close(void);

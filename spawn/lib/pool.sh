@@ -1,39 +1,5 @@
-# spawn/hosts.sh: the app hosts of a stack and their worker pools (sourced
-# by spawn/lib.sh).
-#
-# A stack has one app host "local" (its pool on a Unix socket beside
-# NGINX) or app hosts app1..appN (network namespaces, pools on TCP; see
-# spawn/netns.sh).  $RUN_DIR/hosts/HOST records a host's pool as
-# "SLOT WORKERS".  Each host has two pool addresses, slots a and b: to
-# change a worker count the new pool starts in the free slot, NGINX moves
-# to it by a graceful reload, and only then the old pool stops.
-
-APP_PORT=${APP_PORT:-9000}	# slot a; slot b listens on APP_PORT + 1
-
-# stack_hosts: the hosts this stack runs, in order (none before `up`).
-stack_hosts() {
-	[ -d "$RUN_DIR/hosts" ] && ls "$RUN_DIR/hosts" | sort -V
-}
-
-# servers_count: how many app hosts in namespaces (0: the local host).
-servers_count() {
-	stack_hosts | grep -c '^app' || true
-}
-
-# host_slot HOST / host_workers HOST: from the host's record.
-host_slot() { cut -d' ' -f1 "$RUN_DIR/hosts/$1"; }
-host_workers() { cut -d' ' -f2 "$RUN_DIR/hosts/$1"; }
-
-# host_addr HOST SLOT: where that pool listens, as NGINX's server names it.
-host_addr() {
-	local port=$APP_PORT sock=$RUN_DIR/reviews.sock
-	[ "$2" = b ] && port=$((APP_PORT + 1)) sock=$RUN_DIR/reviews-b.sock
-	if [ "$1" = local ]; then
-		echo "unix:$sock"
-	else
-		echo "$(host_ip "$1"):$port"
-	fi
-}
+# spawn/lib/pool.sh: each app host's worker pools, started and stopped by
+# spawn/pool (sourced by spawn/lib.sh; the hosts: spawn/lib/host.sh).
 
 # pool_pidfile HOST SLOT.  The local host's first slot keeps the name the
 # suites and spawn/bench know.
@@ -92,8 +58,8 @@ pool_stop() {	# pool_stop HOST SLOT
 # stack without hosts gets the local one with WORKERS workers.
 pool_up() {
 	local h
-	[ -n "$(stack_hosts)" ] || { mkdir -p "$RUN_DIR/hosts"; echo "a $WORKERS" >"$RUN_DIR/hosts/local"; }
-	for h in ${*:-$(stack_hosts)}; do
+	[ -n "$(host_list)" ] || { mkdir -p "$RUN_DIR/hosts"; echo "a $WORKERS" >"$RUN_DIR/hosts/local"; }
+	for h in ${*:-$(host_list)}; do
 		pool_running "$h" "$(host_slot "$h")" ||
 			pool_start "$h" "$(host_slot "$h")" "$(host_workers "$h")"
 	done
@@ -102,7 +68,7 @@ pool_up() {
 # pool_down [HOSTS...]: stop every pool of those hosts (default: all).
 pool_down() {
 	local h s
-	for h in ${*:-$(stack_hosts)}; do
+	for h in ${*:-$(host_list)}; do
 		for s in a b; do pool_stop "$h" "$s"; done
 	done
 }
@@ -110,7 +76,7 @@ pool_down() {
 # pool_pids: multiwatch pids of every running pool of the stack.
 pool_pids() {
 	local h s f
-	for h in $(stack_hosts); do
+	for h in $(host_list); do
 		for s in a b; do
 			f=$(pool_pidfile "$h" "$s")
 			[ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && cat "$f"
@@ -126,7 +92,7 @@ pool_pids() {
 # connections, the old pool stops.
 pool_scale() {
 	local host=$1 n=$2 old new
-	[ -f "$RUN_DIR/hosts/$host" ] || die "no host $host (hosts: $(stack_hosts | tr '\n' ' '))"
+	[ -f "$RUN_DIR/hosts/$host" ] || die "no host $host (hosts: $(host_list | tr '\n' ' '))"
 	case $n in ''|*[!0-9]*|0) die "worker count must be a positive integer" ;; esac
 	old=$(host_slot "$host")
 	new=a; [ "$old" = a ] && new=b
@@ -137,32 +103,4 @@ pool_scale() {
 	nginx_settle
 	pool_stop "$host" "$old"
 	say "$host: $n workers ($(host_addr "$host" "$new"))"
-}
-
-# nginx_servers: the upstream's server lines, one per host's current pool.
-# A server that fails is skipped for fail_timeout, then tried again: a host
-# that comes back rejoins by itself.  The single local pool is listed twice
-# and never marked failed: NGINX passes a failed read on only to another
-# server line (a worker SIGKILLed mid-request would otherwise cost that
-# read), and a 503 while the database is away must not take the only pool
-# out ("no live upstreams").
-nginx_servers() {
-	local h a
-	for h in $(stack_hosts); do
-		a=$(host_addr "$h" "$(host_slot "$h")")
-		if [ "$h" = local ]; then
-			printf '\tserver %s max_fails=0;\n' "$a" "$a"
-		else
-			printf '\tserver %s max_fails=1 fail_timeout=%s;\n' "$a" "${FAIL_TIMEOUT:-2s}"
-		fi
-	done
-}
-
-# smallest_pool: the fewest workers any host has (keepalive sizing).
-smallest_pool() {
-	local h m=
-	for h in $(stack_hosts); do
-		[ -z "$m" ] || [ "$(host_workers "$h")" -lt "$m" ] && m=$(host_workers "$h")
-	done
-	echo "${m:-$WORKERS}"
 }

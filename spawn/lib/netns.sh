@@ -1,4 +1,4 @@
-# spawn/netns.sh: the five-host topology on one machine (sourced by
+# spawn/lib/netns.sh: the five-host topology on one machine (sourced by
 # spawn/lib.sh).  The app hosts app1..appN and the database host db are
 # network namespaces, each with one veth link to a bridge; the load
 # balancer is this machine itself, on the bridge's address.  Nothing but
@@ -10,7 +10,7 @@
 # 10.(PORT/256).(PORT%256).0/24 with the load balancer on .1, app host i on
 # .10+i and the database host on .20.
 
-net_init() {
+netns_init() {
 	NET_TAG=rv$PORT
 	NET_PREFIX=10.$(((PORT >> 8) & 255)).$((PORT & 255))
 	NET_BRIDGE=$NET_TAG-br
@@ -19,7 +19,7 @@ net_init() {
 }
 
 netns_of() { echo "$NET_TAG-$1"; }		# netns_of HOST
-host_ip() {					# host_ip HOST (appN or db)
+netns_ip() {					# netns_ip HOST (appN or db)
 	case $1 in
 	db) echo "$DB_IP" ;;
 	app*) echo "$NET_PREFIX.$((10 + ${1#app}))" ;;
@@ -50,18 +50,18 @@ netns_up() {
 			die "cannot create network namespace $ns: $(cat "$LOG_DIR/netns.log")"
 		ip link add "$ns" type veth peer name eth0 netns "$ns"
 		ip link set "$ns" master "$NET_BRIDGE" up
-		ip -n "$ns" addr add "$(host_ip "$h")/24" dev eth0
+		ip -n "$ns" addr add "$(netns_ip "$h")/24" dev eth0
 		ip -n "$ns" link set eth0 up
 		ip -n "$ns" link set lo up
 	done
 	# The bridge forwards between its ports only once they are up.
 	for h in db $(seq -f 'app%g' 1 "$n"); do
-		ping_from "$h" "$LB_IP" || die "host $h cannot reach $LB_IP: see 'ip -n $(netns_of "$h") addr'"
+		netns_ping "$h" "$LB_IP" || die "host $h cannot reach $LB_IP: see 'ip -n $(netns_of "$h") addr'"
 	done
 }
 
-# ping_from HOST IP: one host reaches an address (up to 3 s).
-ping_from() {
+# netns_ping HOST IP: one host reaches an address (up to 3 s).
+netns_ping() {
 	local i out
 	for i in $(seq 1 30); do
 		# Nothing listens on port 1: "refused" means the address answered.
@@ -82,7 +82,7 @@ netns_down() {
 	ip link del "$NET_BRIDGE" 2>/dev/null || true
 }
 
-# link_set HOST up|down: plug or unplug one host's network cable.
-link_set() {
+# netns_link HOST up|down: plug or unplug one host's network cable.
+netns_link() {
 	ip -n "$(netns_of "$1")" link set eth0 "$2"
 }
