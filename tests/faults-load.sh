@@ -10,6 +10,10 @@
 #            a read on only to another server of its upstream (or after a
 #            kept-alive connection failed): an upstream of one server
 #            loses the read a killed worker held on a new connection (502)
+#   supervise  the pool's multiwatch is SIGKILLed, then the listener: the
+#            supervisor (spawn/pool) starts a new pool within 2 s and stops
+#            the orphaned workers, starts a new listener within 2 s, and no
+#            read fails
 #   restart  PostgreSQL is stopped and started again: reads get 503 while
 #            it is down, all of them 200 again within 2 s after it is back,
 #            and no worker was restarted
@@ -24,7 +28,7 @@ set -uo pipefail
 : "${POOL_PIDFILE:?}" "${WORKERS:?}" "${NGINX_RELOAD:?}" "${PG_STOP:?}" "${PG_START:?}"
 LUA=$(cd "$(dirname "$0")" && pwd)/faults-load.lua
 CONNS=${FAULT_CONNS:-8}
-PHASES=${FAULT_PHASES:-reload kill restart}
+PHASES=${FAULT_PHASES:-reload kill supervise restart}
 
 # The pool's workers (children of its multiwatch), never another stack's.
 workers() { pgrep -P "$(cat "$POOL_PIDFILE")" | sort -n | tr '\n' ' '; }
@@ -204,6 +208,53 @@ phase_kill() {
 		bad "SIGKILL under load: $FAILED of $SENT reads failed ($S503 + $OTHER non-2xx, $SOCK socket errors$STATUSES): NGINX passes a failed read on only to another server of the upstream, or when the failed connection was a kept-alive one"
 }
 
+# 2b. The supervisors supervised: multiwatch, then the listener, SIGKILLed
+# under load.
+phase_supervise() {
+	local sup old_mw new_mw= old_lis new_lis= t0 mw_ms= lis_ms= orphans=
+	sup=$(cat "$POOL_PIDFILE.supervisor")
+	old_mw=$(cat "$POOL_PIDFILE")
+	old_lis=$(pgrep -g "$sup" -x reviews-listen | head -1)
+	wrk_start supervise 7
+	sleep 1.5
+	t0=$(now_ms)
+	kill -KILL "$old_mw"
+	for _ in $(seq 1 100); do
+		new_mw=$(cat "$POOL_PIDFILE" 2>/dev/null)
+		if [ -n "$new_mw" ] && [ "$new_mw" != "$old_mw" ] && [ "$(nworkers)" = "$WORKERS" ]; then
+			mw_ms=$(($(now_ms) - t0)); break
+		fi
+		sleep 0.02
+	done
+	# The orphans: workers of the supervisor's group whose multiwatch is gone.
+	for _ in $(seq 1 100); do
+		orphans=$(for w in $(pgrep -g "$sup" -f 'reviews-fcgi'); do
+			[ "$(ps -o ppid= -p "$w" | tr -d ' ')" = "$new_mw" ] || [ "$w" = "$new_mw" ] || echo "$w"
+		done | grep -vx "$sup" | tr '\n' ' ')
+		[ -z "${orphans// }" ] && break
+		sleep 0.05
+	done
+	sleep 1.5
+	t0=$(now_ms)
+	kill -KILL "$old_lis"
+	for _ in $(seq 1 100); do
+		new_lis=$(pgrep -g "$sup" -x reviews-listen | head -1)
+		if [ -n "$new_lis" ] && [ "$new_lis" != "$old_lis" ]; then
+			lis_ms=$(($(now_ms) - t0)); break
+		fi
+		sleep 0.02
+	done
+	wrk_result supervise
+	echo "faults-load supervise: $SENT requests sent, $FAILED failed$STATUSES; multiwatch $old_mw SIGKILLed: a new pool ($new_mw, $(nworkers) workers) after ${mw_ms:-never} ms, orphans left: ${orphans:-none}; listener $old_lis SIGKILLed: a new one ($new_lis) after ${lis_ms:-never} ms"
+	[ -n "$mw_ms" ] && [ "$mw_ms" -le 2000 ] && ok "a SIGKILLed multiwatch is replaced within 2 s ($mw_ms ms)" ||
+		bad "multiwatch not replaced within 2 s (${mw_ms:-never})"
+	[ -z "${orphans// }" ] && ok "its orphaned workers were stopped" || bad "orphaned workers still run: $orphans"
+	[ -n "$lis_ms" ] && [ "$lis_ms" -le 2000 ] && ok "a SIGKILLed listener is replaced within 2 s ($lis_ms ms)" ||
+		bad "listener not replaced within 2 s (${lis_ms:-never})"
+	[ "$REQ" -gt 0 ] && [ "$FAILED" = 0 ] && ok "supervisors killed under load: all $REQ reads 200" ||
+		bad "supervisors killed under load: $FAILED of $SENT reads failed$STATUSES"
+}
+
 # 3. PostgreSQL stopped and started under load.  Recovery: from the moment
 # the database accepts connections again to the last failed read.  That
 # moment is the server's own "ready to accept connections" line in PG_LOG
@@ -262,7 +313,7 @@ phase_restart() {
 
 for p in $PHASES; do
 	case $p in
-	reload | kill | restart) "phase_$p" ;;
+	reload | kill | supervise | restart) "phase_$p" ;;
 	*) bad "no phase $p" ;;
 	esac
 done

@@ -27,6 +27,7 @@
 #include "json.h"
 #include "metrics.h"
 #include "router.h"
+#include "stop.h"
 
 static volatile sig_atomic_t main_stop;
 
@@ -61,22 +62,6 @@ main_on_signal(int sig)
 	FCGX_ShutdownPending();
 }
 
-/* Install the signal handlers: no SA_RESTART, so accept is interrupted. */
-static void
-main_signals(void)
-{
-	struct sigaction	 sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = main_on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
-}
-
 int
 main(void)
 {
@@ -89,7 +74,7 @@ main(void)
 
 	if (FCGX_Init() != 0 || FCGX_InitRequest(&fcgx, 0, 0) != 0)
 		return 1;
-	main_signals();
+	stop_on_signals(main_on_signal);
 	url = getenv("DATABASE_URL");
 	debug = getenv("REVIEWS_DEBUG_HEADERS");
 	db_init(url != NULL ? url : "");

@@ -6,10 +6,9 @@
 
 #include "cache.h"
 #include "db.h"
-#include "hash.h"
 #include "json.h"
-#include "metrics.h"
 #include "meta.h"
+#include "readcache.h"
 #include "router.h"
 
 /* A count column as its decimal string; "0" when the product has none. */
@@ -84,16 +83,13 @@ meta_get(struct route_ctx *ctx)
 	const char	*params[1] = { product }, *out;
 	PGresult	*res;
 	cJSON		*tree;
-	uint64_t	 gen, etag = 0;
+	struct answer	 a;
+	uint64_t	 ticket;
 	size_t		 len;
 	int		 status;
 
-	if ((out = cache_get(&key, &len, &etag)) != NULL) {
-		metrics_count(METRICS_CACHE_HIT);
-		return answer_tagged(out, len, etag);
-	}
-	metrics_count(METRICS_CACHE_MISS);
-	gen = cache_generation(key.product);
+	if (readcache_get(&key, &a, &ticket))
+		return a;
 	snprintf(product, sizeof(product), "%" PRId64, ctx->num[META_PRODUCT]);
 	if ((res = db_run(DB_META, params, &status)) == NULL)
 		return answer_failure(status);
@@ -103,7 +99,5 @@ meta_get(struct route_ctx *ctx)
 	cJSON_Delete(tree);
 	if (out == NULL)
 		return answer_failure(500);
-	etag = hash_bytes(out, len);
-	cache_put(&key, gen, out, len, etag);
-	return answer_tagged(out, len, etag);
+	return readcache_put(&key, ticket, out, len);
 }

@@ -7,11 +7,10 @@
 
 #include "cache.h"
 #include "db.h"
-#include "hash.h"
 #include "http.h"
 #include "json.h"
-#include "metrics.h"
 #include "pgenc.h"
+#include "readcache.h"
 #include "post.h"
 #include "reviews.h"
 #include "router.h"
@@ -104,16 +103,13 @@ reviews_list(struct route_ctx *ctx)
 	const char	*out;
 	PGresult	*res;
 	cJSON		*root, *results;
-	uint64_t	 gen, etag = 0;
+	struct answer	 a;
+	uint64_t	 ticket;
 	size_t		 len;
 	int		 status, row, n;
 
-	if ((out = cache_get(&key, &len, &etag)) != NULL) {
-		metrics_count(METRICS_CACHE_HIT);
-		return answer_tagged(out, len, etag);
-	}
-	metrics_count(METRICS_CACHE_MISS);
-	gen = cache_generation(key.product);
+	if (readcache_get(&key, &a, &ticket))
+		return a;
 	snprintf(product, sizeof(product), "%" PRId64, ctx->num[LIST_PRODUCT]);
 	snprintf(count, sizeof(count), "%" PRId64, ctx->num[LIST_COUNT]);
 	snprintf(offset, sizeof(offset), "%" PRId64,
@@ -133,14 +129,12 @@ reviews_list(struct route_ctx *ctx)
 	for (row = 0; row < n; )
 		if ((row = reviews_one(results, res, row)) < 0)
 			goto out;
-	if ((out = json_render(root, &len)) != NULL) {
-		etag = hash_bytes(out, len);
-		cache_put(&key, gen, out, len, etag);
-	}
+	if ((out = json_render(root, &len)) != NULL)
+		a = readcache_put(&key, ticket, out, len);
 out:
 	cJSON_Delete(root);
 	PQclear(res);
-	return out != NULL ? answer_tagged(out, len, etag) : answer_failure(500);
+	return out != NULL ? a : answer_failure(500);
 }
 
 /*

@@ -17,6 +17,7 @@
 
 #include "cache.h"
 #include "listen.h"
+#include "stop.h"
 
 static volatile sig_atomic_t	 main_stop;
 
@@ -31,17 +32,9 @@ int
 main(void)
 {
 	struct listen_opts	 o;
-	struct sigaction	 sa;
 	const char		*v;
 
-	memset(&sa, 0, sizeof(sa));
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = main_on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);
+	stop_on_signals(main_on_signal);
 
 	if (cache_open(getenv("REVIEWS_CACHE"), 0, 0) < 0) {
 		fprintf(stderr, "reviews-listen: REVIEWS_CACHE must name the "
