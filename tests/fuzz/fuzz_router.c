@@ -96,7 +96,8 @@ ref_seg_is(const struct ref_path *p, size_t i, const char *what)
 static unsigned
 ref_methods(const struct ref_path *p)
 {
-	if (p->n == 1 && ref_seg_is(p, 0, "healthz"))
+	if (p->n == 1 && (ref_seg_is(p, 0, "healthz") ||
+	    ref_seg_is(p, 0, "metrics")))
 		return HTTP_GET;
 	if (p->n < 1 || !ref_seg_is(p, 0, "reviews"))
 		return 0;

@@ -1,5 +1,5 @@
 // tests/load/common.js: what the k6 profiles share (reviews.js, meta.js,
-// mixed.js), in step with the wrk scripts (common.lua and friends): the
+// mixed.js, reviews_zipf.js, meta_zipf.js), in step with the wrk scripts (common.lua and friends): the
 // same paths, the same product and review ranges, the same mix.
 //
 // Environment (k6 -e NAME=VALUE, or the process environment):
@@ -45,17 +45,26 @@ export function randInt(lo, hi) {
 	return lo + Math.floor(Math.random() * (hi - lo + 1));
 }
 export function randomProduct() { return randInt(PRODUCT_MIN, PRODUCT_MAX); }
+
+// By popularity: Zipf with s = 1 over every product (rank r is product r),
+// by the inverse of H(k) ~ ln k + gamma, as common.lua's DIST = "zipf".
+const GAMMA = 0.5772156649;
+const H_N = Math.log(PRODUCT_MAX) + GAMMA + 1 / (2 * PRODUCT_MAX);
+export function zipfProduct() {
+	const k = Math.floor(Math.exp(Math.random() * H_N - GAMMA) + 0.5);
+	return Math.min(PRODUCT_MAX, Math.max(1, k));
+}
 export function randomReview() { return randInt(REVIEW_MIN, REVIEW_MAX); }
 
-// GET /reviews: a product of the hot range, any sort, count 5.
-export function reviewsUrl() {
-	return `${BASE_URL}/reviews?product_id=${randomProduct()}` +
+// GET /reviews: a product of the hot range (or pick's), any sort, count 5.
+export function reviewsUrl(pick = randomProduct) {
+	return `${BASE_URL}/reviews?product_id=${pick()}` +
 		`&sort=${SORTS[randInt(0, SORTS.length - 1)]}&count=5`;
 }
 
 // GET /reviews/meta: the same products.
-export function metaUrl() {
-	return `${BASE_URL}/reviews/meta?product_id=${randomProduct()}`;
+export function metaUrl(pick = randomProduct) {
+	return `${BASE_URL}/reviews/meta?product_id=${pick()}`;
 }
 
 // Options: one constant-VUs stage per connection count, one after the

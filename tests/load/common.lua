@@ -9,6 +9,10 @@
 --                 range, floor(0.9 * PRODUCT_MAX) + 1)
 --   REVIEW_MIN, REVIEW_MAX   review ids for helpful/report (mixed.lua)
 --   BENCH_SEED    base of the per-thread RNG seeds (default 1)
+--   DIST          set by a profile before it loads this file: "zipf" draws
+--                 product ids by popularity, Zipf with s = 1 over every
+--                 product (rank r is product r); else uniform over
+--                 PRODUCT_MIN..PRODUCT_MAX
 --   BENCH_LABEL   a name for the machine-readable line (default: profile)
 --
 -- done() prints one line the harness parses:
@@ -34,7 +38,17 @@ BENCH_LABEL = os.getenv("BENCH_LABEL") or PROFILE or "wrk"
 
 SORTS = { "newest", "helpful", "relevant" }
 
+-- Zipf (s = 1) by the inverse of H(k) ~ ln k + gamma: rank 1 about
+-- 1/H(N) of the draws (7% of them for a million products).
+local GAMMA = 0.5772156649
+local H_N = math.log(PRODUCT_MAX) + GAMMA + 1 / (2 * PRODUCT_MAX)
+
 function random_product()
+	if DIST == "zipf" then
+		local k = math.floor(math.exp(math.random() * H_N - GAMMA) + 0.5)
+		if k < 1 then k = 1 elseif k > PRODUCT_MAX then k = PRODUCT_MAX end
+		return k
+	end
 	return math.random(PRODUCT_MIN, PRODUCT_MAX)
 end
 
