@@ -153,6 +153,7 @@ metrics_get(struct route_ctx *ctx)
 	static struct metrics_slot	 sum;
 	const struct metrics_slot	*w;
 	const char			*allowed, *method, *label;
+	char				 le[16];
 	struct cache_stats		 st;
 	struct answer			 a;
 	uint64_t			 n, unavailable = 0;
@@ -208,13 +209,13 @@ metrics_get(struct route_ctx *ctx)
 		for (n = 0, b = 0; b <= METRICS_NBOUNDS; b++) {
 			n += sum.buckets[r][b];
 			if (b < METRICS_NBOUNDS)
-				metrics_printf("reviews_request_duration_seconds_bucket"
-				    "{method=\"%s\",route=\"%s\",le=\"%g\"} %" PRIu64 "\n",
-				    method, label, (double)metrics_bounds[b] / 1e6, n);
+				snprintf(le, sizeof(le), "%g",
+				    (double)metrics_bounds[b] / 1e6);
 			else
-				metrics_printf("reviews_request_duration_seconds_bucket"
-				    "{method=\"%s\",route=\"%s\",le=\"+Inf\"} %" PRIu64 "\n",
-				    method, label, n);
+				snprintf(le, sizeof(le), "+Inf");
+			metrics_printf("reviews_request_duration_seconds_bucket"
+			    "{method=\"%s\",route=\"%s\",le=\"%s\"} %" PRIu64 "\n",
+			    method, label, le, n);
 		}
 		metrics_printf("reviews_request_duration_seconds_sum{method=\"%s\","
 		    "route=\"%s\"} %.6f\n", method, label,
