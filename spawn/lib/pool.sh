@@ -19,6 +19,15 @@ pool_running() {	# pool_running HOST SLOT
 # Workers run a copy of the binary in STACK_DIR: reachable by $RUN_AS, and
 # a rebuild never changes the program under a running pool.  Each host has
 # its own response cache in /dev/shm, as separate machines would; both
+# pool_cache_mb: room for cached answers by default, an eighth of the
+# machine's memory, 64 MB to 2 GB (4 KiB an answer: 2 GB holds 524,288,
+# the full data set's hot range of README's benchmark).  /dev/shm only
+# spends what is filled.
+pool_cache_mb() {
+	awk '/^MemTotal:/ { m = int($2 / 1024 / 8); if (m > 2048) m = 2048;
+		if (m < 64) m = 64; print m }' /proc/meminfo
+}
+
 # slots of a host share it.
 pool_start() {
 	local host=$1 slot=$2 n=$3 addr cache db=$DB_URL ns=
@@ -42,7 +51,7 @@ pool_start() {
 	local where=(--socket "${addr#unix:}")
 	[ "$host" = local ] || where=(--listen "$addr")
 	${ns:+ip netns exec "$ns"} env DATABASE_URL="$db" REVIEWS_CACHE="$cache" \
-		REVIEWS_CACHE_MB="${CACHE_MB:-256}" REVIEWS_CACHE_TTL_MS="${CACHE_TTL_MS:-300000}" \
+		REVIEWS_CACHE_MB="${CACHE_MB:-$(pool_cache_mb)}" REVIEWS_CACHE_TTL_MS="${CACHE_TTL_MS:-300000}" \
 		"$ROOT/spawn/pool" start --pidfile "$(pool_pidfile "$host" "$slot")" \
 		--bin "$BIN" "${where[@]}" --workers "$n" \
 		${RUN_AS:+--user "$RUN_AS"} --log "$LOG_DIR/workers-$host.log" \

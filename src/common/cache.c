@@ -15,6 +15,7 @@
 #define CACHE_GENS	(1u << 20)	/* product generation counters */
 #define CACHE_SLOT	4096		/* bytes per slot, header included */
 #define CACHE_METRICS	(1u << 20)	/* bytes for the workers' metrics */
+#define CACHE_WAYS	4		/* slots a key may take: one set */
 
 struct cache_head {
 	uint32_t	 magic;
@@ -73,7 +74,7 @@ cache_open(const char *path, size_t mb, long ttl_ms)
 
 	if (path == NULL || *path == '\0')
 		return -1;
-	nslots = ttl_ms > 0 ? (mb << 20) / CACHE_SLOT : 0;
+	nslots = ttl_ms > 0 ? (mb << 20) / CACHE_SLOT / CACHE_WAYS * CACHE_WAYS : 0;
 	len = CACHE_SLOT + CACHE_METRICS + CACHE_GENS * sizeof(uint64_t) +
 	    nslots * CACHE_SLOT;
 	if ((fd = open(path, O_RDWR | O_CREAT, 0600)) < 0) {
@@ -248,16 +249,42 @@ cache_metrics_area(size_t *len)
 	return cache_head != NULL ? cache_metrics : NULL;
 }
 
-/* The slot for key: a 64-bit mix of its fields, direct-mapped. */
+/*
+ * The set of CACHE_WAYS slots key may take: a 64-bit mix of its fields.
+ * Four ways instead of one: with as many answers as slots, a direct-mapped
+ * cache keeps about six in ten of them, a four-way one nearly all.
+ */
 static struct cache_slot *
-cache_slot_of(const struct cache_key *key)
+cache_set_of(const struct cache_key *key)
 {
 	uint64_t	 h;
 
 	h = hash_mix((uint64_t)(uint32_t)key->product ^
 	    ((uint64_t)key->kind << 56) ^ ((uint64_t)key->sort << 48) ^
 	    ((uint64_t)(uint32_t)key->page << 20) ^ (uint64_t)(uint32_t)key->count);
-	return &cache_slots[h % cache_nslots];
+	return &cache_slots[h % (cache_nslots / CACHE_WAYS) * CACHE_WAYS];
+}
+
+/*
+ * Copy slot s into c if it is stable (not being written) and holds key;
+ * returns 1 when the copy is good.
+ */
+static int
+cache_copy_slot(const struct cache_slot *s, const struct cache_key *key,
+    struct cache_slot *c)
+{
+	uint32_t	 seq;
+
+	seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
+	if ((seq & 1) || memcmp(&s->key, key, sizeof(*key)) != 0)
+		return 0;
+	memcpy(c, s, offsetof(struct cache_slot, data));
+	if (c->len == 0 || c->len > CACHE_DATA_MAX)
+		return 0;
+	memcpy(c->data, s->data, c->len);
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	return __atomic_load_n(&s->seq, __ATOMIC_RELAXED) == seq &&
+	    memcmp(&c->key, key, sizeof(*key)) == 0;
 }
 
 /*
@@ -268,30 +295,50 @@ cache_slot_of(const struct cache_key *key)
 const char *
 cache_get(const struct cache_key *key, size_t *len, uint64_t *etag)
 {
-	struct cache_slot	*s;
-	struct cache_slot	*c = &cache_copy;
+	struct cache_slot	*set, *c = &cache_copy;
 	uint64_t		 ticket;
-	uint32_t		 seq;
+	int64_t			 now;
+	int			 w;
 
 	if (!cache_enabled() || (ticket = cache_generation(key->product)) == 0)
 		return NULL;
-	s = cache_slot_of(key);
-	seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
-	if (seq & 1)
-		return NULL;
-	memcpy(c, s, offsetof(struct cache_slot, data));
-	if (c->len > CACHE_DATA_MAX)
-		return NULL;
-	memcpy(c->data, s->data, c->len);
-	__atomic_thread_fence(__ATOMIC_ACQUIRE);
-	if (__atomic_load_n(&s->seq, __ATOMIC_RELAXED) != seq)
-		return NULL;
-	if (c->len == 0 || memcmp(&c->key, key, sizeof(*key)) != 0 ||
-	    c->ticket != ticket || clock_ms() - c->stored_ms >= cache_ttl_ms)
-		return NULL;
-	*len = c->len;
-	*etag = c->etag;
-	return c->data;
+	set = cache_set_of(key);
+	now = clock_ms();
+	for (w = 0; w < CACHE_WAYS; w++) {
+		if (!cache_copy_slot(&set[w], key, c))
+			continue;
+		if (c->ticket != ticket || now - c->stored_ms >= cache_ttl_ms)
+			continue;	/* a racing duplicate may be newer */
+		*len = c->len;
+		*etag = c->etag;
+		return c->data;
+	}
+	return NULL;
+}
+
+/*
+ * The slot of set to store key in: the one holding key already, else an
+ * empty one, else one whose answer can no longer be served, else the
+ * oldest.
+ */
+static struct cache_slot *
+cache_victim(struct cache_slot *set, const struct cache_key *key, int64_t now)
+{
+	struct cache_slot	*s, *oldest = set;
+	int			 w;
+
+	for (w = 0; w < CACHE_WAYS; w++)
+		if (memcmp(&set[w].key, key, sizeof(*key)) == 0)
+			return &set[w];
+	for (w = 0; w < CACHE_WAYS; w++) {
+		s = &set[w];
+		if (s->len == 0 || s->ticket != cache_generation(s->key.product) ||
+		    now - s->stored_ms >= cache_ttl_ms)
+			return s;
+		if (s->stored_ms < oldest->stored_ms)
+			oldest = s;
+	}
+	return oldest;
 }
 
 /*
@@ -304,18 +351,19 @@ cache_put(const struct cache_key *key, uint64_t ticket, const char *data,
     size_t len, uint64_t etag)
 {
 	struct cache_slot	*s;
+	int64_t			 now = clock_ms();
 	uint32_t		 seq;
 
 	if (!cache_enabled() || ticket == 0 || len == 0 || len > CACHE_DATA_MAX)
 		return;
-	s = cache_slot_of(key);
+	s = cache_victim(cache_set_of(key), key, now);
 	seq = __atomic_load_n(&s->seq, __ATOMIC_ACQUIRE);
 	if ((seq & 1) || !__atomic_compare_exchange_n(&s->seq, &seq, seq + 1,
 	    0, __ATOMIC_ACQUIRE, __ATOMIC_RELAXED))
 		return;
 	s->key = *key;
 	s->ticket = ticket;
-	s->stored_ms = clock_ms();
+	s->stored_ms = now;
 	s->etag = etag;
 	s->len = (uint32_t)len;
 	memcpy(s->data, data, len);
