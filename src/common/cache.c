@@ -143,6 +143,18 @@ cache_gen_of(int32_t product)
 	return &cache_gens[(uint32_t)product & (CACHE_GENS - 1)];
 }
 
+/* The epoch and product's generation as one nonzero value. */
+static uint64_t
+cache_ticket(int32_t product)
+{
+	uint64_t	 epoch, gen;
+
+	epoch = __atomic_load_n(&cache_head->epoch, __ATOMIC_ACQUIRE);
+	gen = __atomic_load_n(cache_gen_of(product), __ATOMIC_ACQUIRE);
+	return 1ull << 63 | (epoch & 0x7fffffull) << 40 |
+	    (gen & ((1ull << 40) - 1));
+}
+
 /*
  * The ticket of an answer about product computed from now on: its epoch
  * and generation, or 0 when no answer may be stored (no cache, or the
@@ -153,14 +165,9 @@ cache_gen_of(int32_t product)
 uint64_t
 cache_generation(int32_t product)
 {
-	uint64_t	 epoch, gen;
-
 	if (!cache_enabled() || !cache_listening(clock_ms()))
 		return 0;
-	epoch = __atomic_load_n(&cache_head->epoch, __ATOMIC_ACQUIRE);
-	gen = __atomic_load_n(cache_gen_of(product), __ATOMIC_ACQUIRE);
-	return 1ull << 63 | (epoch & 0x7fffffull) << 40 |
-	    (gen & ((1ull << 40) - 1));
+	return cache_ticket(product);
 }
 
 /* After a write to product commits, and before it is acknowledged. */
@@ -332,7 +339,7 @@ cache_victim(struct cache_slot *set, const struct cache_key *key, int64_t now)
 			return &set[w];
 	for (w = 0; w < CACHE_WAYS; w++) {
 		s = &set[w];
-		if (s->len == 0 || s->ticket != cache_generation(s->key.product) ||
+		if (s->len == 0 || s->ticket != cache_ticket(s->key.product) ||
 		    now - s->stored_ms >= cache_ttl_ms)
 			return s;
 		if (s->stored_ms < oldest->stored_ms)
