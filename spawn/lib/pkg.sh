@@ -21,6 +21,7 @@ pkg_why() {
 	libfcgi-bin) echo "test: cgi-fcgi, one app host asked directly" ;;
 	nodejs | luajit) echo "test: the k6 and wrk load scripts checked" ;;
 	python3) echo "bench: its reports" ;;
+	gnuplot-nox) echo "bench: its plots" ;;
 	jq) echo "test: JSON in the suites" ;;
 	*) echo "${PKG_WHY:-the command}" ;;
 	esac
