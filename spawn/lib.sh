@@ -29,6 +29,7 @@ stack_init() {
 	LOG_DIR=$STACK_DIR/log
 	PG_DATA=$STACK_DIR/pg
 	CONF_DIR=$STACK_DIR/nginx
+	stack_load_settings
 	PORT=${PORT:-3000}
 	STACK_PGPORT=${STACK_PGPORT:-5499}
 	NCPU=$(nproc)
@@ -62,6 +63,52 @@ stack_init() {
 	else
 		PG_NETNS=
 	fi
+}
+
+# The settings a stack is started with, remembered in STACK_DIR/settings
+# (one "NAME<tab>VALUE" a line) by `up`: every later command of that
+# stack uses them, whatever its environment says.  While anything of the
+# stack runs, a different value in the environment is refused (saying what
+# runs); when nothing runs, the environment's value is the next `up`'s.
+STACK_SETTINGS="PORT STACK_PGPORT WORKERS NGINX_WORKERS SAMPLE_SCALE CORS_ORIGINS
+	WRITE_RATE WRITE_BURST CACHE_TTL_MS CACHE_MB PG_SHARED_BUFFERS ACCESS_LOG
+	FAIL_TIMEOUT DATABASE_URL"
+
+# stack_running: whether any process of the stack is alive (by its pid files).
+stack_running() {
+	local f
+	for f in "$RUN_DIR/nginx.pid" "$RUN_DIR"/pool*.pid "$RUN_DIR"/pool*.pid.supervisor; do
+		[ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && return 0
+	done
+	[ -f "$PG_DATA/postmaster.pid" ] && kill -0 "$(head -1 "$PG_DATA/postmaster.pid")" 2>/dev/null
+}
+
+stack_load_settings() {
+	local f=$STACK_DIR/settings name val conflicts= runs=
+	[ -f "$f" ] || return 0
+	while IFS=$'\t' read -r name val; do
+		case " $(echo $STACK_SETTINGS) " in *" $name "*) ;; *) continue ;; esac
+		[ -n "$val" ] && runs+=" $name=$val"
+		if [ -n "${!name+x}" ] && [ "${!name}" != "$val" ]; then
+			conflicts+=" $name=${!name}"
+		else
+			export "$name=$val"
+		fi
+	done <"$f"
+	[ -n "$conflicts" ] && stack_running || return 0
+	if [ "${STACK_CMD:-}" = down ]; then
+		say "stopping the stack that runs with$runs (ignoring$conflicts)"
+		while IFS=$'\t' read -r name val; do export "$name=$val"; done <"$f"
+		return 0
+	fi
+	die "the stack in $STACK_DIR runs with$runs; you set$conflicts: run 'spawn/stack down' first, or leave those unset"
+}
+
+# stack_save_settings: remember this stack's settings (at `up`).
+stack_save_settings() {
+	local name
+	mkdir -p "$STACK_DIR"
+	(umask 077; for name in $STACK_SETTINGS; do printf '%s\t%s\n' "$name" "${!name:-}"; done >"$STACK_DIR/settings")
 }
 
 # stack_home: where state directories go.  The project directory, unless

@@ -11,6 +11,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "check_main.h"
 #include "cache.h"
 #include "clock.h"
 
@@ -218,8 +219,9 @@ START_TEST(test_cache_drops)
 }
 END_TEST
 
-static Suite *
-cache_suite(void)
+/* The suite tests/check_main.c runs. */
+Suite *
+check_suite(void)
 {
 	Suite	*s = suite_create("cache");
 	TCase	*tc = tcase_create("shm");
@@ -236,16 +238,4 @@ cache_suite(void)
 	tcase_add_test(tc, test_cache_limits);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int
-main(void)
-{
-	SRunner	*sr = srunner_create(cache_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

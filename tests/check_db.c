@@ -10,6 +10,7 @@
 
 #include <libpq-fe.h>
 
+#include "check_main.h"
 #include "db.h"
 
 #define PRODUCT	"1800000001"
@@ -291,24 +292,9 @@ START_TEST(test_list_plans_use_indexes)
 }
 END_TEST
 
-/* SQLSTATE to HTTP status, the one mapping. */
-START_TEST(test_sqlstate_map)
-{
-	ck_assert_int_eq(db_http_status("08006"), 503);
-	ck_assert_int_eq(db_http_status("57P01"), 503);
-	ck_assert_int_eq(db_http_status("53300"), 503);
-	ck_assert_int_eq(db_http_status("57014"), 503);
-	ck_assert_int_eq(db_http_status("40001"), 503);
-	ck_assert_int_eq(db_http_status("23503"), 400);
-	ck_assert_int_eq(db_http_status("22003"), 400);
-	ck_assert_int_eq(db_http_status("42601"), 500);
-	ck_assert_int_eq(db_http_status("XX000"), 500);
-	ck_assert_int_eq(db_http_status(NULL), 503);
-}
-END_TEST
-
-static Suite *
-db_suite(void)
+/* The suite tests/check_main.c runs. */
+Suite *
+check_suite(void)
 {
 	Suite	*s = suite_create("db");
 	TCase	*tc = tcase_create("postgres");
@@ -321,19 +307,6 @@ db_suite(void)
 	tcase_add_test(tc, test_report);
 	tcase_add_test(tc, test_reconnect);
 	tcase_add_test(tc, test_list_plans_use_indexes);
-	tcase_add_test(tc, test_sqlstate_map);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int
-main(void)
-{
-	SRunner	*sr = srunner_create(db_suite());
-	int	 failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check_main.h"
 #include "json.h"
 #include "rows.h"
 
@@ -302,8 +303,9 @@ START_TEST(render_large)
 }
 END_TEST
 
-static Suite *
-json_suite(void)
+/* The suite tests/check_main.c runs. */
+Suite *
+check_suite(void)
 {
 	Suite	*s = suite_create("json");
 	TCase	*tc;
@@ -321,17 +323,4 @@ json_suite(void)
 	tcase_add_test(tc, render_large);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int
-main(void)
-{
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(json_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "pgenc.h"
 #include "post.h"
 #include "rows.h"
@@ -133,8 +134,9 @@ START_TEST(bytea_table)
 }
 END_TEST
 
-static Suite *
-pgenc_suite(void)
+/* The suite tests/check_main.c runs. */
+Suite *
+check_suite(void)
 {
 	Suite	*s = suite_create("pgenc");
 	TCase	*tc;
@@ -146,17 +148,4 @@ pgenc_suite(void)
 	tcase_add_test(tc, bytea_table);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int
-main(void)
-{
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(pgenc_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check_main.h"
 #include "post.h"
 #include "rows.h"
 
@@ -642,8 +643,9 @@ START_TEST(mark_nul_table)
 }
 END_TEST
 
-static Suite *
-post_suite(void)
+/* The suite tests/check_main.c runs. */
+Suite *
+check_suite(void)
 {
 	Suite	*s = suite_create("post");
 	TCase	*tc;
@@ -665,17 +667,4 @@ post_suite(void)
 	tcase_add_test(tc, mark_nul_table);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int
-main(void)
-{
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(post_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

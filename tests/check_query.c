@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "query.h"
 #include "rows.h"
 
@@ -271,8 +272,9 @@ START_TEST(parse_huge)
 }
 END_TEST
 
-static Suite *
-query_suite(void)
+/* The suite tests/check_main.c runs. */
+Suite *
+check_suite(void)
 {
 	Suite	*s = suite_create("query");
 	TCase	*tc;
@@ -289,17 +291,4 @@ query_suite(void)
 	tcase_add_test(tc, parse_huge);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int
-main(void)
-{
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(query_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

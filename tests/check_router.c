@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "check_main.h"
 #include "router.h"
 #include "rows.h"
 
@@ -553,8 +554,9 @@ START_TEST(args_put_query_ignored)
 }
 END_TEST
 
-static Suite *
-router_suite(void)
+/* The suite tests/check_main.c runs. */
+Suite *
+check_suite(void)
 {
 	Suite	*s = suite_create("router");
 	TCase	*tc;
@@ -575,17 +577,4 @@ router_suite(void)
 	tcase_add_test(tc, args_put_query_ignored);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int
-main(void)
-{
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(router_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -11,6 +11,7 @@
 
 #include <cjson/cJSON.h>
 
+#include "check_main.h"
 #include "utf8.h"
 #include "valid.h"
 #include "rows.h"
@@ -644,8 +645,9 @@ START_TEST(url_length)
 }
 END_TEST
 
-static Suite *
-valid_suite(void)
+/* The suite tests/check_main.c runs. */
+Suite *
+check_suite(void)
 {
 	Suite	*s = suite_create("valid");
 	TCase	*tc;
@@ -677,17 +679,4 @@ valid_suite(void)
 	tcase_add_test(tc, url_length);
 	suite_add_tcase(s, tc);
 	return s;
-}
-
-int
-main(void)
-{
-	SRunner	*sr;
-	int	 failed;
-
-	sr = srunner_create(valid_suite());
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
 }

@@ -8,14 +8,13 @@
 # listener's path.  Needs BASE_URL,
 # DATABASE_URL, STACK_DIR and STACKCTL (tests/stackctl) of the running
 # stack and ACCESS_LOG (NGINX's access log, format "upstream" of
-# nginx.conf.in).  Ends with "cluster: N passed, N failed".
+# nginx.conf.in).  Speaks TAP (tests/lib.sh).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 : "${STACKCTL:?}" "${ACCESS_LOG:?}" "${STACK_DIR:?}"
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 RUN="cluster-$$-$(date +%s)"
 ctl() { $STACKCTL "$@"; }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
 
 # --- the topology -------------------------------------------------------
 
@@ -316,5 +315,4 @@ echo "numbers: scaling: curl sent $sent reads, $failed failed; wrk $(sed -nE 's/
 [ -n "$line" ] && [ "$(sed -nE 's/.* non2xx=([0-9]+).*/\1/p' <<<"$line")" = 0 ] &&
 	ok "scaling under load: wrk saw no failed response" || bad "scaling: wrk $line"
 
-echo "cluster: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+done_testing

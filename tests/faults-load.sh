@@ -22,18 +22,13 @@
 # BASE_URL, DATABASE_URL, POOL_PIDFILE, WORKERS and the commands
 # NGINX_RELOAD, PG_STOP and PG_START; NGINX_LOG (NGINX's error log) and
 # PG_LOG (PostgreSQL's) are optional; FAULT_PHASES picks phases (default
-# "reload kill restart").  Ends with "faults-load: N passed, N failed".
+# "reload kill restart").  Speaks TAP (tests/lib.sh).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 : "${POOL_PIDFILE:?}" "${WORKERS:?}" "${NGINX_RELOAD:?}" "${PG_STOP:?}" "${PG_START:?}"
 LUA=$(cd "$(dirname "$0")" && pwd)/faults-load.lua
 CONNS=${FAULT_CONNS:-8}
 PHASES=${FAULT_PHASES:-reload kill supervise restart}
-
-# The pool's workers (children of its multiwatch), never another stack's.
-workers() { pgrep -P "$(cat "$POOL_PIDFILE")" | sort -n | tr '\n' ' '; }
-nworkers() { pgrep -P "$(cat "$POOL_PIDFILE")" | wc -l; }
-now_ms() { date +%s%3N; }
 
 # wrk_start NAME SECONDS [VAR=VALUE...]: wrk in the background (pid in
 # WRK), its output in $TMP/NAME.wrk.  Every run asks for product ids of
@@ -151,13 +146,13 @@ reload_run() {	# reload_run NAME [VAR=VALUE...]: 6 s of load, 3 reloads
 }
 phase_reload() {
 	reload_run reload FAULT_CLOSE=1
-	echo "faults-load reload: $SENT requests sent, $FAILED failed ($S503 + $OTHER non-2xx, $SOCK socket errors), $RELOADS NGINX reloads, a new connection per request$STATUSES"
+	note "faults-load reload: $SENT requests sent, $FAILED failed ($S503 + $OTHER non-2xx, $SOCK socket errors), $RELOADS NGINX reloads, a new connection per request$STATUSES"
 	[ "$RELOADS" = 3 ] && ok "NGINX reloaded 3 times under load" || bad "only $RELOADS of 3 reloads worked"
 	[ "$REQ" -gt 0 ] && [ "$FAILED" = 0 ] &&
 		ok "reload under load: all $REQ requests 200, no socket errors" ||
 		bad "reload under load: $FAILED of $SENT requests failed ($S503 + $OTHER non-2xx, $SOCK socket errors)"
 	reload_run reload-keepalive
-	echo "faults-load reload, kept-alive connections: $SENT requests sent, $((S503 + OTHER)) non-2xx, $SOCK socket errors (not checked: requests that met a kept-alive connection an old NGINX worker closed)$STATUSES"
+	note "faults-load reload, kept-alive connections: $SENT requests sent, $((S503 + OTHER)) non-2xx, $SOCK socket errors (not checked: requests that met a kept-alive connection an old NGINX worker closed)$STATUSES"
 	[ "$REQ" -gt 0 ] && [ $((S503 + OTHER)) = 0 ] &&
 		ok "reload with kept-alive connections: all $REQ answers 200" ||
 		bad "reload with kept-alive connections: $((S503 + OTHER)) non-2xx answers"
@@ -197,7 +192,7 @@ phase_kill() {
 	done
 	wrk_result kill
 	after=$(workers)
-	echo "faults-load kill: $SENT requests sent, $FAILED failed ($S503 + $OTHER non-2xx, $SOCK socket errors), $kills workers SIGKILLed ($times), $(upstream_errors) upstream errors in NGINX's log$STATUSES"
+	note "faults-load kill: $SENT requests sent, $FAILED failed ($S503 + $OTHER non-2xx, $SOCK socket errors), $kills workers SIGKILLed ($times), $(upstream_errors) upstream errors in NGINX's log$STATUSES"
 	[ "$kills" = 2 ] && [ "$replaced" = 2 ] && ok "2 workers SIGKILLed, both replaced and connected" ||
 		bad "$kills workers killed, $replaced replaced within 15 s ($times)"
 	[ "$(nworkers)" = "$WORKERS" ] && [ "$after" != "$before" ] &&
@@ -206,6 +201,8 @@ phase_kill() {
 	[ "$REQ" -gt 0 ] && [ "$FAILED" = 0 ] &&
 		ok "SIGKILL under load: all $REQ reads 200 (NGINX retried what the dead worker held)" ||
 		bad "SIGKILL under load: $FAILED of $SENT reads failed ($S503 + $OTHER non-2xx, $SOCK socket errors$STATUSES): NGINX passes a failed read on only to another server of the upstream, or when the failed connection was a kept-alive one"
+	# The replacements serve, each one itself (X-Worker-Pid).
+	every_worker_serves "after the kills" 1690000000
 }
 
 # 2b. The supervisors supervised: multiwatch, then the listener, SIGKILLed
@@ -301,7 +298,7 @@ phase_restart() {
 		when="every read 200 again as it was ready ($how; the last 503 $((-recovery)) ms before)"
 		recovery=0
 	fi
-	echo "faults-load restart: $SENT requests sent, $S503 answered 503 (the first $((FIRST_BAD - t_stop)) ms after the stop began), $OTHER other non-2xx, $SOCK socket errors; database down $((t_back - t_stop)) ms; $when$STATUSES"
+	note "faults-load restart: $SENT requests sent, $S503 answered 503 (the first $((FIRST_BAD - t_stop)) ms after the stop began), $OTHER other non-2xx, $SOCK socket errors; database down $((t_back - t_stop)) ms; $when$STATUSES"
 	[ "$S503" -gt 0 ] && [ "$OTHER" = 0 ] && [ "$SOCK" = 0 ] &&
 		ok "database down under load: $S503 reads answered 503 with Retry-After, nothing else failed" ||
 		bad "database down under load: $S503 503s, $OTHER other non-2xx (or 503 without Retry-After), $SOCK socket errors"
@@ -309,14 +306,14 @@ phase_restart() {
 		ok "database back: every read 200 again within $recovery ms" ||
 		bad "database back: a failure $recovery ms after it was ready (want <= 2000; last 200 at $LAST_OK, last failure at $LAST_BAD)"
 	[ "$(workers)" = "$before" ] && ok "no worker was restarted" || bad "workers changed: $before-> $(workers)"
+	every_worker_serves "database back" 1695000000
 }
 
 for p in $PHASES; do
 	case $p in
-	reload | kill | supervise | restart) "phase_$p" ;;
+	reload | kill | supervise | restart) note "faults-load: phase $p (wrk at $CONNS connections)"; "phase_$p" ;;
 	*) bad "no phase $p" ;;
 	esac
 done
 
-echo "faults-load: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+done_testing

@@ -1,14 +1,81 @@
 # tests/lib.sh: what the HTTP suites share.  Needs BASE_URL and
-# DATABASE_URL; keeps pass/fail counts for the suite's closing line.
+# DATABASE_URL.  Every suite speaks TAP (the Test Anything Protocol, as
+# automake's tap-driver.sh and prove read it): ok and bad print one
+# "ok N - ..." or "not ok N - ..." line per check, note prints a "# ..."
+# line, and done_testing closes with the plan "1..N" and the suite's exit
+# status.  A suite that stops before done_testing (a failed fixture, an
+# unset variable) ends with "Bail out!": it never passes by stopping early.
 BASE=${BASE_URL:?BASE_URL is required}
 DB=${DATABASE_URL:?DATABASE_URL is required}
 TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
-pass=0 fail=0
+pass=0 fail=0 tap_done=0
+tap_exit() {
+	local rc=$?
+	rm -rf "$TMP"
+	if [ "$tap_done" = 0 ]; then
+		echo "Bail out! ${0##*/} stopped after $((pass + fail)) checks, before its end (exit $rc)"
+		exit 1
+	fi
+}
+trap tap_exit EXIT
 
-ok() { pass=$((pass + 1)); echo "ok   $*"; }
-bad() { fail=$((fail + 1)); echo "FAIL $*"; }
+# tap_line STATUS MESSAGE: the first line of MESSAGE on the TAP line ('#'
+# escaped: it would start a directive), the others as diagnostics.
+tap_line() {
+	local first=${2%%$'\n'*} rest
+	echo "$1 $((pass + fail)) - ${first//#/\\#}"
+	if [ "$first" != "$2" ]; then
+		rest=${2#*$'\n'}
+		printf '%s\n' "$rest" | sed 's/^/#   /'
+	fi
+}
+ok() { pass=$((pass + 1)); tap_line ok "$*"; }
+bad() { fail=$((fail + 1)); tap_line "not ok" "$*"; }
+# note TEXT: what the suite is doing now (a TAP diagnostic line; tests/run
+# shows these while the suite runs).
+note() { echo "# $*"; }
+# done_testing: the plan line; the exit status says whether all passed.
+done_testing() {
+	echo "1..$((pass + fail))"
+	note "${0##*/}: $pass passed, $fail failed"
+	tap_done=1
+	[ "$fail" -eq 0 ]
+}
+# bail_out REASON: stop the suite now, as TAP says (the harness counts it
+# as a failure, whatever ran before).
+# From inside $(...) too: the line goes to the suite's own output (fd 3)
+# and the suite itself stops (USR1).
+exec 3>&1
+trap 'tap_done=1; exit 1' USR1
+bail_out() {
+	echo "Bail out! $*" >&3
+	tap_done=1
+	[ "$BASHPID" = $$ ] || kill -USR1 $$
+	exit 1
+}
+
 sql() { psql -X -q -tA -v ON_ERROR_STOP=1 -d "$DB" -c "$1"; }
+# setup_sql SQL / setup_sql_file FILE: fixture statements; the first error
+# bails the suite out (its checks would only fail in confusing ways).
+# setup_sql prints what sql would (RETURNING ids, say).
+setup_sql() {
+	local out
+	out=$(PGOPTIONS='-c client_min_messages=warning' psql -X -q -tA -v ON_ERROR_STOP=1 -d "$DB" -c "$1" 2>&1) ||
+		bail_out "fixture setup failed: ${out//$'\n'/ } (SQL: ${1:0:200})"
+	[ -z "$out" ] || printf '%s\n' "$out"
+}
+setup_sql_file() {
+	local out
+	out=$(PGOPTIONS='-c client_min_messages=warning' psql -X -q -v ON_ERROR_STOP=1 -d "$DB" -f "$1" 2>&1) ||
+		bail_out "fixture setup failed: ${out//$'\n'/ } (file $1)"
+}
+
+now_ms() { date +%s%3N; }
+
+# The pool's workers (the children of its multiwatch, POOL_PIDFILE), never
+# another stack's: sorted pids on one line, and how many.
+workers() { pgrep -P "$(cat "$POOL_PIDFILE")" | sort -n | tr '\n' ' '; }
+nworkers() { pgrep -P "$(cat "$POOL_PIDFILE")" | wc -l; }
 
 # req METHOD PATH [curl args...]: sets STATUS, BODY and HEADERS (file).
 req() {
@@ -62,6 +129,55 @@ post() {	# post BODY [curl args]: POST /reviews as JSON
 	req POST /reviews -H 'Content-Type: application/json' --data-binary "$b" "$@"
 }
 
+# good [JQ-EDIT]: a valid POST /reviews body for product GOOD_PRODUCT
+# (default 1), edited by jq.
+BODY50="This body has exactly enough characters to pass: 50"
+good() {
+	jq -cn --arg b "$BODY50" --argjson w "${GOOD_PRODUCT:-1}" "{product_id: \$w, rating: 4, summary: \"Nice\",
+	    body: \$b, recommend: true, name: \"zed\", email: \"zed@example.com\",
+	    photos: [\"https://img.example/w1.jpg\", \"http://img.example/w2.jpg\"]} | ${1:-.}"
+}
+
+# every_worker_serves NAME BASE_PRODUCT: reads of products no one asked for
+# before (so each reaches the database), 16 at a time, until every worker
+# of the pool has answered one with 200 (its X-Worker-Pid), up to 30
+# rounds.  ok when each worker did and no read failed; names the workers
+# never heard from otherwise.
+every_worker_serves() {
+	local name=$1 base=$2 round i want seen=" " missing codes=0 p
+	want=$(workers)
+	for round in $(seq 1 30); do
+		for i in $(seq 1 16); do
+			printf 'url = "%s/reviews?product_id=%d"\noutput = "/dev/null"\n' \
+				"$BASE" $((base + round * 16 + i))
+		done >"$TMP/ews.cfg"
+		curl -s --parallel --parallel-max 16 -K "$TMP/ews.cfg" \
+			-w '%{http_code} %header{x-worker-pid}\n' >"$TMP/ews.out" 2>/dev/null
+		while read -r code p; do
+			if [ "$code" != 200 ]; then
+				codes=$((codes + 1))
+			elif [[ "$seen" != *" $p "* ]]; then
+				seen+="$p "
+			fi
+		done <"$TMP/ews.out"
+		missing=
+		for p in $want; do [[ "$seen" == *" $p "* ]] || missing+="$p "; done
+		[ -z "$missing" ] && break
+	done
+	if [ -n "$want" ] && [ -z "$missing" ] && [ "$codes" = 0 ]; then
+		ok "$name: every worker answered 200 itself (X-Worker-Pid ${want% })"
+	else
+		bad "$name: workers $want; never answered: ${missing:-none}; $codes reads not 200"
+	fi
+}
+
+# verify_aggregates NAME: db/verify.sql finds every aggregate exact.
+verify_aggregates() {
+	local drift
+	drift=$(psql -X -q -tA -d "$DB" -f "$(dirname "${BASH_SOURCE[0]}")/../db/verify.sql")
+	[ -z "$drift" ] && ok "$1" || bad "aggregates drifted: $drift"
+}
+
 # A snapshot of every table and aggregate: writes that must write nothing
 # leave it equal.
 snapshot() {
@@ -72,4 +188,3 @@ snapshot() {
 	    (SELECT coalesce(sum(rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5 + 7 * recommend_true + 11 * recommend_false), 0) FROM product_meta),
 	    (SELECT coalesce(sum(rating_sum * 13 + rating_count), 0) FROM characteristics)"
 }
-

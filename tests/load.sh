@@ -5,11 +5,12 @@
 # all there, verify passes, loading twice gives the same database, and the
 # API serves what was loaded.  Needs BASE_URL, DATABASE_URL and LOAD (a
 # command that loads a directory, as `spawn/stack load`, honouring
-# $REJECTS).  Ends with "load: N passed, N failed".
+# $REJECTS).  Speaks TAP (tests/lib.sh).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 : "${LOAD:?}"
 FIX=$(cd "$(dirname "$0")/fixtures/dirty" && pwd)
+note "load: reviews-load on tests/fixtures/dirty, twice"
 
 REJECTS=$TMP/rejects.tsv $LOAD "$FIX" >"$TMP/load.out" 2>&1 || { cat "$TMP/load.out"; bad "the load failed"; }
 # Files load concurrently: compare in (file, line) order.
@@ -63,5 +64,4 @@ post '{"product_id":3,"rating":4,"body":"After the load, new reviews get ids pas
 id=$(jq -r '.review_id' <<<"$BODY")
 [ "$STATUS" = 201 ] && [ "$id" -gt 18 ] && ok "a new review gets a fresh id ($id)" || bad "post after load: $STATUS $BODY"
 
-echo "load: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+done_testing

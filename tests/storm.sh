@@ -6,7 +6,7 @@
 # exists exactly once in the end), every 204 is reflected, and every
 # aggregate is exact.  Needs BASE_URL, DATABASE_URL, PG_RESTART (restarts
 # PostgreSQL in immediate mode) and POOL_PIDFILE.  Ends with
-# "storm: N passed, N failed".
+# TAP (tests/lib.sh).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 : "${PG_RESTART:?}" "${POOL_PIDFILE:?}"
@@ -24,7 +24,7 @@ helpful0=$(sql "SELECT string_agg(helpfulness::text, ' ' ORDER BY id) FROM revie
 # curl configs for the storm, writes interleaved, each request a block of
 # its own ("next"), STORM_CHUNK requests per config.  Each request writes
 # its body to its own file: the file name is the request's name.
-B50="This body has exactly enough characters to pass: 50"
+B50=$BODY50
 each() { printf 'write-out = "%%{filename_effective} %%{http_code} %%{exitcode}\\n"\nmax-time = 30\nnext\n'; }
 {
 	for i in $(seq 1 "$POSTS"); do
@@ -49,6 +49,7 @@ each() { printf 'write-out = "%%{filename_effective} %%{http_code} %%{exitcode}\
 sed -i '${/^next$/d}' "$S"/chunk.*
 
 # The storm: a chunk every second, 8 requests at a time; the faults beside.
+note "storm: $((POSTS + VOTES)) writes, $CHUNK a second, while a worker is SIGKILLed or PostgreSQL crash-restarted every 1.3 s"
 t0=$(date +%s%N)
 (
 	for c in "$S"/chunk.*; do
@@ -75,7 +76,7 @@ ms=$(( ($(date +%s%N) - t0) / 1000000 ))
 sent=$(wc -l <"$S/results")
 summary=$(awk '{print $2 ($3 == 0 ? "" : " (curl exit " $3 ")")}' "$S/results" | sort | uniq -c |
 	awk '{$1 = $1 " x"; printf "%s, ", $0}')
-echo "storm: $sent requests in $ms ms ($summary) with $kills workers killed, $restarts database restarts"
+note "storm: $sent requests in $ms ms ($summary) with $kills workers killed, $restarts database restarts"
 [ "$kills" -ge 2 ] && [ "$restarts" -ge 1 ] && ok "faults injected: $kills kills, $restarts restart" ||
 	bad "faults injected: $kills kills, $restarts restarts"
 grep -qvE ' (201|204|404|429|502|503|504|000) [0-9]+$' "$S/results" &&
@@ -136,5 +137,4 @@ drift=$(psql -X -q -tA -d "$DB" -f "$(dirname "$0")/../db/verify.sql")
 workers=$(pgrep -P "$(cat "$POOL_PIDFILE")" | wc -l)
 [ "$workers" -ge 1 ] && ok "the pool is back to $workers workers" || bad "pool has $workers workers"
 
-echo "storm: $pass passed, $fail failed"
-[ $fail -eq 0 ]
+done_testing

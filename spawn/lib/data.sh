@@ -8,6 +8,7 @@ data_schema() {
 		pg_psql -f "$ROOT/db/constraints.sql" >/dev/null
 	fi
 	pg_psql -f "$ROOT/db/indexes.sql" >/dev/null
+	say "schema: in place"
 }
 
 # data_load DIR: replace the data set with the four CSV files of DIR
@@ -28,8 +29,12 @@ data_load() {
 data_sample() {
 	local n
 	n=$(pg_psql -tAc "SELECT count(*) FROM (SELECT 1 FROM reviews LIMIT 1) x")
-	[ "$n" = 0 ] || return 0
+	if [ "$n" != 0 ]; then
+		say "data: $(pg_psql -tAc "SELECT count(*) FROM reviews") reviews in the database, kept"
+		return 0
+	fi
 	local dir=$STACK_DIR/sample
+	say "data: generating and loading the sample data set (scale $SAMPLE_SCALE)"
 	"$GEN" --scale "$SAMPLE_SCALE" --seed 1 --out "$dir" 2>"$LOG_DIR/gen.log" ||
 		die "generator failed: see $LOG_DIR/gen.log"
 	data_load "$dir" 2>"$LOG_DIR/load.log"

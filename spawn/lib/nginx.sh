@@ -106,13 +106,17 @@ nginx_pid() {
 nginx_up() {
 	nginx -t -q -p "$STACK_DIR" -c "$CONF_DIR/nginx.conf" 2>"$LOG_DIR/nginx-test.log" ||
 		{ cat "$LOG_DIR/nginx-test.log" >&2; die "NGINX config does not load"; }
+	# NGINX's own notices ("signal process started") go to a log.
 	if nginx_pid >/dev/null; then
-		nginx -p "$STACK_DIR" -c "$CONF_DIR/nginx.conf" -s reload
+		nginx -p "$STACK_DIR" -c "$CONF_DIR/nginx.conf" -s reload 2>>"$LOG_DIR/nginx-signal.log" ||
+			{ tail -3 "$LOG_DIR/nginx-signal.log" >&2; die "NGINX did not reload"; }
 		# Old workers hand over their listening sockets within moments.
 		sleep 0.5
+		[ -n "${NGINX_QUIET:-}" ] || say "nginx: reloaded"
 	else
-		nginx -p "$STACK_DIR" -c "$CONF_DIR/nginx.conf" ||
+		nginx -p "$STACK_DIR" -c "$CONF_DIR/nginx.conf" 2>>"$LOG_DIR/nginx-signal.log" ||
 			die "NGINX did not start: see $LOG_DIR/nginx-error.log"
+		[ -n "${NGINX_QUIET:-}" ] || say "nginx: started on 127.0.0.1:$PORT"
 	fi
 }
 

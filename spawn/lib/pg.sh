@@ -17,23 +17,34 @@ pg_as() {
 # host's address (the app hosts connect over TCP; pg_hba.conf lets the
 # service's role in from that subnet only).
 #
-# shared_buffers (PG_SHARED_BUFFERS, 4GB) holds the full data set's hot
+# shared_buffers (PG_SHARED_BUFFERS; by default a quarter of the machine's
+# memory, at least 128MB and at most 4GB) holds the full data set's hot
 # part: at 512MB the list statement ran about 1.5 times slower at scale 1.0
-# (README, "Where the time goes").  It is set at start, so clusters made
-# before the change get it too.
+# (README, "Where the time goes"); 4GB on a 2 GB machine would not start.
+# It is set at start, so clusters made before the change get it too.
+pg_shared_buffers() {
+	local mb
+	if [ -n "${PG_SHARED_BUFFERS:-}" ]; then echo "$PG_SHARED_BUFFERS"; return; fi
+	mb=$(awk '/^MemTotal:/ {print int($2 / 1024 / 4)}' /proc/meminfo 2>/dev/null)
+	[ -n "$mb" ] || mb=128
+	[ "$mb" -lt 128 ] && mb=128
+	[ "$mb" -gt 4096 ] && mb=4096
+	echo "${mb}MB"
+}
 pg_start() {
-	local opts="-c shared_buffers=${PG_SHARED_BUFFERS:-4GB}"
+	local opts="-c shared_buffers=$(pg_shared_buffers)"
 	[ -n "$PG_NETNS" ] && opts+=" -c listen_addresses=$DB_IP"
 	pg_as "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOG_DIR/postgres.log" -w -t 60 \
 		-o "$opts" start >/dev/null
 }
 
-# pg_psql ARGS...: psql on the service's database, stopping at the first error.
+# pg_psql ARGS...: psql on the service's database, stopping at the first
+# error; warnings and errors only (no NOTICE of an IF NOT EXISTS).
 pg_psql() {
 	if [ -n "$DB_URL" ]; then
-		psql -X -q -v ON_ERROR_STOP=1 -d "$DB_URL" "$@"
+		PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 -d "$DB_URL" "$@"
 	else
-		psql -X -q -v ON_ERROR_STOP=1 "$@"
+		PGOPTIONS="${PGOPTIONS:-} -c client_min_messages=warning" psql -X -q -v ON_ERROR_STOP=1 "$@"
 	fi
 }
 
@@ -76,8 +87,16 @@ pg_up() {
 		echo 'host reviews reviews samenet trust	# the app hosts (spawn/lib/netns.sh)' |
 			pg_as tee -a "$PG_DATA/pg_hba.conf" >/dev/null
 	fi
+	# A port set anew (STACK_PGPORT) while the stack was down.
+	if ! grep -q "^port = $STACK_PGPORT\$" "$PG_DATA/postgresql.conf"; then
+		pg_running && die "PostgreSQL of $STACK_DIR runs on another port than STACK_PGPORT=$STACK_PGPORT"
+		pg_as sed -i "s/^port = .*/port = $STACK_PGPORT/" "$PG_DATA/postgresql.conf"
+	fi
 	if ! pg_running; then
 		pg_start || die "PostgreSQL did not start: see $LOG_DIR/postgres.log"
+		say "postgres: started on port $STACK_PGPORT, shared_buffers $(pg_shared_buffers) ($([ -n "${PG_SHARED_BUFFERS:-}" ] && echo 'PG_SHARED_BUFFERS' || echo "a quarter of this machine's $(awk '/^MemTotal:/ {print int($2 / 1024)}' /proc/meminfo) MB, 128MB..4GB; PG_SHARED_BUFFERS sets it"))"
+	else
+		say "postgres: running on port $STACK_PGPORT"
 	fi
 	local su="host=$RUN_DIR port=$STACK_PGPORT user=postgres"
 	psql -X -q -d "$su dbname=postgres" -tAc "SELECT 1 FROM pg_roles WHERE rolname = 'reviews'" | grep -q 1 ||

@@ -152,9 +152,18 @@ csv_next(struct csv *c)
 	int	 r;
 
 	for (;;) {
+		if (c->skipping) {
+			/* The rest of a record longer than the buffer, up to its
+			 * newline: never a record of its own. */
+			char *nl = memchr(c->buf + c->pos, '\n', c->len - c->pos);
+
+			c->pos = nl ? (size_t)(nl - c->buf) + 1 : c->len;
+			if (nl)
+				c->skipping = 0;
+		}
 		if (c->pos >= c->len && c->eof)
 			return 0;
-		if (c->pos < c->len) {
+		if (c->pos < c->len && !c->skipping) {
 			r = csv_parse(c);
 			if (r != 0)
 				return 1;
@@ -170,6 +179,7 @@ csv_next(struct csv *c)
 			c->rec_line = c->line++;
 			c->error = "record longer than the reader's buffer";
 			c->pos = nl ? (size_t)(nl - c->buf) + 1 : c->len;
+			c->skipping = nl == NULL;
 			return 1;
 		}
 		if (csv_fill(c) < 0)

@@ -24,6 +24,7 @@ struct csv {
 	char		*work;		/* unquoted field bytes of this record */
 	size_t		 workcap;
 	int		 eof;
+	int		 skipping;	/* dropping the rest of an overlong record */
 	long		 line;		/* line of the next record */
 	/* The current record. */
 	struct csv_field field[CSV_FIELDS_MAX];

@@ -99,6 +99,9 @@ ref_methods(const struct ref_path *p)
 	if (p->n == 1 && (ref_seg_is(p, 0, "healthz") ||
 	    ref_seg_is(p, 0, "metrics")))
 		return HTTP_GET;
+	/* The host's counters (API.md Part 2; NGINX lets loopback in). */
+	if (p->n == 1 && ref_seg_is(p, 0, "metrics"))
+		return HTTP_GET;
 	if (p->n < 1 || !ref_seg_is(p, 0, "reviews"))
 		return 0;
 	if (p->n == 1)
