@@ -1,7 +1,7 @@
 -- The reviews tables.  Raw rows as the four CSV files hold them, with the
 -- per-row rules that keep them sane (NOT NULL, CHECK), plus the aggregates
 -- meta reads: every write that changes a review changes its aggregates in
--- the same statement (src/sql.c), so meta is one indexed lookup, never stale.
+-- the same statement (src/api/sql.c), so meta is one indexed lookup, never stale.
 -- Keys, unique and foreign-key constraints are in constraints.sql and
 -- indexes in indexes.sql, so a bulk load can build them after the rows.
 --
@@ -59,7 +59,7 @@ CREATE TABLE IF NOT EXISTS product_meta (
 
 -- POST Idempotency-Key: a retry with the same key and body gets the first
 -- review back instead of a second one.  Written in the review's own
--- transaction; remembered for 24 hours (src/sql.c, IDEM_TTL).
+-- transaction; remembered for 24 hours (src/api/sql.c, IDEM_TTL).
 CREATE TABLE IF NOT EXISTS idempotency_keys (
 	key		text PRIMARY KEY,
 	body_sha	bytea NOT NULL,
