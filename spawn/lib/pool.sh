@@ -15,10 +15,6 @@ pool_running() {	# pool_running HOST SLOT
 	"$ROOT/spawn/pool" status --pidfile "$(pool_pidfile "$1" "$2")" >/dev/null 2>&1
 }
 
-# pool_start HOST SLOT N: start that pool and record it as the host's.
-# Workers run a copy of the binary in STACK_DIR: reachable by $RUN_AS, and
-# a rebuild never changes the program under a running pool.  Each host has
-# its own response cache in /dev/shm, as separate machines would; both
 # pool_cache_mb: room for cached answers by default, an eighth of the
 # machine's memory, 64 MB to 2 GB (4 KiB an answer: 2 GB holds 524,288,
 # the full data set's hot range of README's benchmark).  /dev/shm only
@@ -28,11 +24,20 @@ pool_cache_mb() {
 		if (m < 64) m = 64; print m }' /proc/meminfo
 }
 
+# pool_cache HOST: the host's shared memory (cache and metrics) in /dev/shm.
+pool_cache() {
+	echo "/dev/shm/reviews-$(printf '%s' "$RUN_DIR" | md5sum | cut -c1-8)-$1.cache"
+}
+
+# pool_start HOST SLOT N: start that pool and record it as the host's.
+# Workers run a copy of the binary in STACK_DIR: reachable by $RUN_AS, and
+# a rebuild never changes the program under a running pool.  Each host has
+# its own response cache in /dev/shm, as separate machines would; both
 # slots of a host share it.
 pool_start() {
 	local host=$1 slot=$2 n=$3 addr cache db=$DB_URL ns=
 	addr=$(host_addr "$host" "$slot")
-	cache=/dev/shm/reviews-$(printf '%s' "$RUN_DIR" | md5sum | cut -c1-8)-$host.cache
+	cache=$(pool_cache "$host")
 	mkdir -p "$RUN_DIR/hosts" "$LOG_DIR" "$STACK_DIR/bin"
 	if [ -z "$(pool_pids)" ]; then
 		install -m 0755 "$BUILD_DIR/src/api/reviews-fcgi" "$BIN"
@@ -79,6 +84,9 @@ pool_down() {
 	local h s
 	for h in ${*:-$(host_list)}; do
 		for s in a b; do pool_stop "$h" "$s"; done
+		# Its shared memory is RAM: give it back (the next pool starts
+		# with an empty cache anyway).
+		rm -f "$(pool_cache "$h")"
 	done
 }
 
