@@ -153,7 +153,7 @@ metrics_get(struct route_ctx *ctx)
 	static struct metrics_slot	 sum;
 	const struct metrics_slot	*w;
 	const char			*allowed, *method, *label;
-	char				 le[16];
+	char				 le[16], help[128];
 	struct cache_stats		 st;
 	struct answer			 a;
 	uint64_t			 n, unavailable = 0;
@@ -242,9 +242,10 @@ metrics_get(struct route_ctx *ctx)
 	metrics_single("reviews_cache_listening", "gauge",
 	    "1 while the listener confirms it has heard every write.",
 	    cache_listening(clock_ms()));
-	metrics_single("reviews_cache_heard_age_seconds", "gauge",
-	    "Age of the listener's latest confirmation (-1: none); answers "
-	    "are served only while it is under 0.06.",
+	snprintf(help, sizeof(help), "Age of the listener's latest "
+	    "confirmation (-1: none); answers are served only while it is "
+	    "at most %g.", CACHE_HEARD_MS / 1e3);
+	metrics_single("reviews_cache_heard_age_seconds", "gauge", help,
 	    st.heard_ms != 0 ? (double)(clock_ms() - st.heard_ms) / 1e3 : -1);
 	metrics_single("reviews_cache_slots", "gauge",
 	    "Answers the response cache can hold (0: off).",

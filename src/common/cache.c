@@ -307,10 +307,11 @@ cache_get(const struct cache_key *key, size_t *len, uint64_t *etag)
 	int64_t			 now;
 	int			 w;
 
-	if (!cache_enabled() || (ticket = cache_generation(key->product)) == 0)
-		return NULL;
-	set = cache_set_of(key);
 	now = clock_ms();
+	if (!cache_enabled() || !cache_listening(now))
+		return NULL;
+	ticket = cache_ticket(key->product);
+	set = cache_set_of(key);
 	for (w = 0; w < CACHE_WAYS; w++) {
 		if (!cache_copy_slot(&set[w], key, c))
 			continue;
