@@ -54,7 +54,8 @@ CREATE TABLE IF NOT EXISTS product_meta (
 	rating_4	bigint NOT NULL DEFAULT 0 CHECK (rating_4 >= 0),
 	rating_5	bigint NOT NULL DEFAULT 0 CHECK (rating_5 >= 0),
 	recommend_false	bigint NOT NULL DEFAULT 0 CHECK (recommend_false >= 0),
-	recommend_true	bigint NOT NULL DEFAULT 0 CHECK (recommend_true >= 0)
+	recommend_true	bigint NOT NULL DEFAULT 0 CHECK (recommend_true >= 0),
+	with_photos	bigint NOT NULL DEFAULT 0 CHECK (with_photos >= 0)
 );
 
 -- POST Idempotency-Key: a retry with the same key and body gets the first

@@ -33,7 +33,8 @@ teardown(void)
 	unlink(path);
 }
 
-static const struct cache_key k1 = { CACHE_LIST, 2, 0, 42, 1, 5 };
+static const struct cache_key k1 = { .kind = CACHE_LIST, .sort = 2,
+    .product = 42, .page = 1, .count = 5 };
 
 /* A stored response comes back byte for byte, for that key only. */
 START_TEST(test_cache_hit)
@@ -195,7 +196,8 @@ END_TEST
 /* A (re)connected listener drops every answer; so does "*". */
 START_TEST(test_cache_drops)
 {
-	static const struct cache_key k2 = { CACHE_META, 0, 0, 43, 0, 0 };
+	static const struct cache_key k2 = { .kind = CACHE_META,
+	    .product = 43 };
 	struct cache_stats	 st;
 	size_t			 len;
 	uint64_t		 etag;

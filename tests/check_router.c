@@ -226,14 +226,14 @@ START_TEST(match_params)
 
 	ck_assert_int_eq(match(HTTP_GET, "/reviews", &route, &seg,
 	    allow, sizeof(allow)), ROUTE_FOUND);
-	ck_assert_uint_eq(route->nparams, 4);
+	ck_assert_uint_eq(route->nparams, 7);
 	ck_assert_str_eq(route->params[0].name, "product_id");
 	ck_assert_ptr_null(route->params[0].fallback);
 	ck_assert_ptr_nonnull(route->handler);
 
 	ck_assert_int_eq(match(HTTP_GET, "/reviews/meta", &route, &seg,
 	    allow, sizeof(allow)), ROUTE_FOUND);
-	ck_assert_uint_eq(route->nparams, 1);
+	ck_assert_uint_eq(route->nparams, 3);
 	ck_assert_str_eq(route->params[0].name, "product_id");
 
 	ck_assert_int_eq(match(HTTP_POST, "/reviews", &route, &seg,

@@ -242,7 +242,7 @@ START_TEST(str_complaints)
 	ck_assert_str_eq(valid_str(VALID_PRODUCT_ID, "x", &out),
 	    "must be an integer between 1 and 2147483647");
 	ck_assert_str_eq(valid_str(VALID_SORT, "x", &out),
-	    "must be one of newest, helpful, relevant");
+	    "must be one of newest, helpful, relevant, rating_desc, rating_asc");
 }
 END_TEST
 

@@ -14,7 +14,18 @@ enum db_stmt {
 	DB_LIST_NEWEST,
 	DB_LIST_HELPFUL,
 	DB_LIST_RELEVANT,
+	DB_FILTERED_NEWEST,	/* in enum valid_sort's order */
+	DB_FILTERED_HELPFUL,
+	DB_FILTERED_RELEVANT,
+	DB_FILTERED_RATING_DESC,
+	DB_FILTERED_RATING_ASC,
+	DB_AFTER_NEWEST,	/* in enum valid_sort's order */
+	DB_AFTER_HELPFUL,
+	DB_AFTER_RELEVANT,
+	DB_AFTER_RATING_DESC,
+	DB_AFTER_RATING_ASC,
 	DB_META,
+	DB_META_MANY,
 	DB_PRODUCT_CHARS,
 	DB_POST,
 	DB_POST_KEYED,
@@ -29,23 +40,33 @@ enum db_stmt {
  * writes them: change one with the other.
  */
 
-/* DB_LIST_*: one row per photo (or one with NULL photo columns). */
+/* DB_LIST_*, DB_FILTERED_*, DB_AFTER_*: one row per photo (or one with NULL
+ * photo columns). */
 enum db_list_col {
 	LIST_COL_ID, LIST_COL_RATING, LIST_COL_SUMMARY, LIST_COL_RECOMMEND,
 	LIST_COL_RESPONSE, LIST_COL_BODY, LIST_COL_DATE, LIST_COL_NAME,
 	LIST_COL_HELPFULNESS, LIST_COL_PHOTO_ID, LIST_COL_PHOTO_URL
 };
-/* DB_LIST_*: $1 product, $2 count, $3 offset. */
+/*
+ * DB_LIST_*: $1 product, $2 count, $3 offset; DB_FILTERED_* also $4 the
+ * ratings' bits and $5 has_photos (0 any, 1 with, 2 without); DB_AFTER_*
+ * also $6 the review id and $7, $8 the sort values after which to start.
+ */
 enum db_list_param {
 	LIST_PARAM_PRODUCT, LIST_PARAM_COUNT, LIST_PARAM_OFFSET,
-	LIST__NPARAMS
+	LIST_PARAM_RATINGS, LIST_PARAM_PHOTOS, LIST_PARAM_ID, LIST_PARAM_A,
+	LIST_PARAM_B, LIST__NPARAMS
 };
 
-/* DB_META: one row per characteristic (at least one row). */
+/*
+ * DB_META: one row per characteristic (at least one row); DB_META_MANY
+ * the same for each product of $1 in turn, with its place in $1.
+ */
 enum db_meta_col {
 	META_COL_RATING_1, META_COL_RATING_5 = META_COL_RATING_1 + 4,
-	META_COL_REC_FALSE, META_COL_REC_TRUE, META_COL_CHAR_ID,
-	META_COL_CHAR_NAME, META_COL_CHAR_SUM, META_COL_CHAR_COUNT
+	META_COL_REC_FALSE, META_COL_REC_TRUE, META_COL_WITH_PHOTOS,
+	META_COL_CHAR_ID, META_COL_CHAR_NAME, META_COL_CHAR_SUM,
+	META_COL_CHAR_COUNT, META_COL_PLACE
 };
 
 /* DB_POST ($1..$10) and DB_POST_KEYED ($1..$12). */

@@ -1,4 +1,4 @@
-/* GET /reviews/meta: a product's rating meta. */
+/* GET /reviews/meta: the rating meta of one product or of many. */
 #ifndef META_H
 #define META_H
 
@@ -7,6 +7,8 @@
 /* Its query parameters, indexing meta_params and route_ctx's arg/num. */
 enum meta_arg {
 	META_PRODUCT,
+	META_STATS,
+	META_PRODUCTS,
 	META__NARGS
 };
 

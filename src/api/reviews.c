@@ -3,139 +3,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <cjson/cJSON.h>
-
 #include "cache.h"
 #include "db.h"
 #include "http.h"
-#include "json.h"
 #include "pgenc.h"
-#include "readcache.h"
 #include "post.h"
 #include "reviews.h"
 #include "router.h"
-
-const struct route_param reviews_list_params[LIST__NARGS] = {
-	[LIST_PRODUCT] = { "product_id", VALID_PRODUCT_ID, NULL },
-	[LIST_PAGE] = { "page", VALID_PAGE, "1" },
-	[LIST_COUNT] = { "count", VALID_COUNT, "5" },
-	[LIST_SORT] = { "sort", VALID_SORT, "relevant" },
-};
-
-/* An integer column as a JSON number. */
-static cJSON *
-reviews_num(cJSON *o, const char *key, const PGresult *res, int row, int col)
-{
-	return cJSON_AddNumberToObject(o, key,
-	    strtod(PQgetvalue(res, row, col), NULL));
-}
-
-/*
- * Add the review on row to results, and its photos from this row and the
- * following rows of the same review.  Returns the first row of the next
- * review, or -1 when memory runs out.
- */
-static int
-reviews_one(cJSON *results, const PGresult *res, int row)
-{
-	char		 date[JSON_DATE_LEN + 1];
-	const char	*id = PQgetvalue(res, row, LIST_COL_ID);
-	cJSON		*r, *photos, *p;
-	int		 n = PQntuples(res);
-
-	if ((r = cJSON_CreateObject()) == NULL)
-		return -1;
-	cJSON_AddItemToArray(results, r);
-	json_iso_date(strtoll(PQgetvalue(res, row, LIST_COL_DATE), NULL, 10), date);
-	if (reviews_num(r, "review_id", res, row, LIST_COL_ID) == NULL ||
-	    reviews_num(r, "rating", res, row, LIST_COL_RATING) == NULL ||
-	    cJSON_AddStringToObject(r, "summary",
-	    PQgetvalue(res, row, LIST_COL_SUMMARY)) == NULL ||
-	    cJSON_AddBoolToObject(r, "recommend",
-	    *PQgetvalue(res, row, LIST_COL_RECOMMEND) == 't') == NULL ||
-	    (PQgetisnull(res, row, LIST_COL_RESPONSE) ?
-	    cJSON_AddNullToObject(r, "response") :
-	    cJSON_AddStringToObject(r, "response",
-	    PQgetvalue(res, row, LIST_COL_RESPONSE))) == NULL ||
-	    cJSON_AddStringToObject(r, "body",
-	    PQgetvalue(res, row, LIST_COL_BODY)) == NULL ||
-	    cJSON_AddStringToObject(r, "date", date) == NULL ||
-	    cJSON_AddStringToObject(r, "reviewer_name",
-	    PQgetvalue(res, row, LIST_COL_NAME)) == NULL ||
-	    reviews_num(r, "helpfulness", res, row, LIST_COL_HELPFULNESS) == NULL ||
-	    (photos = cJSON_AddArrayToObject(r, "photos")) == NULL)
-		return -1;
-	for (; row < n && strcmp(PQgetvalue(res, row, LIST_COL_ID), id) == 0; row++) {
-		if (PQgetisnull(res, row, LIST_COL_PHOTO_ID))
-			continue;
-		if ((p = cJSON_CreateObject()) == NULL)
-			return -1;
-		cJSON_AddItemToArray(photos, p);
-		if (reviews_num(p, "id", res, row, LIST_COL_PHOTO_ID) == NULL ||
-		    cJSON_AddStringToObject(p, "url",
-		    PQgetvalue(res, row, LIST_COL_PHOTO_URL)) == NULL)
-			return -1;
-	}
-	return row;
-}
-
-/*
- * GET /reviews?product_id=&page=&count=&sort=: one page of a product's
- * non-reported reviews with their photos, in one query.
- */
-struct answer
-reviews_list(struct route_ctx *ctx)
-{
-	static const enum db_stmt by_sort[] = {
-		[SORT_NEWEST] = DB_LIST_NEWEST,
-		[SORT_HELPFUL] = DB_LIST_HELPFUL,
-		[SORT_RELEVANT] = DB_LIST_RELEVANT,
-	};
-	struct cache_key key = { CACHE_LIST, (uint8_t)ctx->num[LIST_SORT], 0,
-	    (int32_t)ctx->num[LIST_PRODUCT], (int32_t)ctx->num[LIST_PAGE],
-	    (int32_t)ctx->num[LIST_COUNT] };
-	char		 product[16], count[16], offset[24];
-	const char	*params[LIST__NPARAMS] = {
-		[LIST_PARAM_PRODUCT] = product,
-		[LIST_PARAM_COUNT] = count,
-		[LIST_PARAM_OFFSET] = offset,
-	};
-	const char	*out;
-	PGresult	*res;
-	cJSON		*root, *results;
-	struct answer	 a;
-	uint64_t	 ticket;
-	size_t		 len;
-	int		 status, row, n;
-
-	if (readcache_get(&key, &a, &ticket))
-		return a;
-	snprintf(product, sizeof(product), "%" PRId64, ctx->num[LIST_PRODUCT]);
-	snprintf(count, sizeof(count), "%" PRId64, ctx->num[LIST_COUNT]);
-	snprintf(offset, sizeof(offset), "%" PRId64,
-	    (ctx->num[LIST_PAGE] - 1) * ctx->num[LIST_COUNT]);
-	if ((res = db_run(by_sort[ctx->num[LIST_SORT]], params, &status)) == NULL)
-		return answer_failure(status);
-	out = NULL;
-	if ((root = cJSON_CreateObject()) == NULL ||
-	    cJSON_AddStringToObject(root, "product", product) == NULL ||
-	    cJSON_AddNumberToObject(root, "page",
-	    (double)(ctx->num[LIST_PAGE] - 1)) == NULL ||
-	    cJSON_AddNumberToObject(root, "count",
-	    (double)ctx->num[LIST_COUNT]) == NULL ||
-	    (results = cJSON_AddArrayToObject(root, "results")) == NULL)
-		goto out;
-	n = PQntuples(res);
-	for (row = 0; row < n; )
-		if ((row = reviews_one(results, res, row)) < 0)
-			goto out;
-	if ((out = json_render(root, &len)) != NULL)
-		a = readcache_put(&key, ticket, out, len);
-out:
-	cJSON_Delete(root);
-	PQclear(res);
-	return out != NULL ? a : answer_failure(500);
-}
 
 /*
  * Whether every characteristic id of p belongs to its product.  Returns 0

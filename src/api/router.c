@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "health.h"
+#include "list.h"
 #include "meta.h"
 #include "metrics.h"
 #include "query.h"
@@ -12,17 +13,18 @@
 
 /* The whole API.  Patterns with several methods list each. */
 static const struct route routes[] = {
-	{ HTTP_GET, "/reviews", PARAMS(reviews_list_params), ROUTE_BODY_NONE,
-	    reviews_list },
-	{ HTTP_POST, "/reviews", NULL, 0, ROUTE_BODY_REVIEW, reviews_post },
-	{ HTTP_GET, "/reviews/meta", PARAMS(meta_params), ROUTE_BODY_NONE,
-	    meta_get },
-	{ HTTP_PUT, "/reviews/#/helpful", NULL, 0, ROUTE_BODY_NONE,
+	{ HTTP_GET, "/reviews", PARAMS(list_params), list_check,
+	    ROUTE_BODY_NONE, list_get },
+	{ HTTP_POST, "/reviews", NULL, 0, NULL, ROUTE_BODY_REVIEW,
+	    reviews_post },
+	{ HTTP_GET, "/reviews/meta", PARAMS(meta_params), NULL,
+	    ROUTE_BODY_NONE, meta_get },
+	{ HTTP_PUT, "/reviews/#/helpful", NULL, 0, NULL, ROUTE_BODY_NONE,
 	    reviews_helpful },
-	{ HTTP_PUT, "/reviews/#/report", NULL, 0, ROUTE_BODY_NONE,
+	{ HTTP_PUT, "/reviews/#/report", NULL, 0, NULL, ROUTE_BODY_NONE,
 	    reviews_report },
-	{ HTTP_GET, "/healthz", NULL, 0, ROUTE_BODY_NONE, health_get },
-	{ HTTP_GET, "/metrics", NULL, 0, ROUTE_BODY_NONE, metrics_get },
+	{ HTTP_GET, "/healthz", NULL, 0, NULL, ROUTE_BODY_NONE, health_get },
+	{ HTTP_GET, "/metrics", NULL, 0, NULL, ROUTE_BODY_NONE, metrics_get },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
@@ -157,6 +159,28 @@ router_match(enum http_method method, const struct route_path *p,
 }
 
 /*
+ * Check one parameter's value s by its rule, into *num, or for the rules
+ * whose value is more than a number, into ctx.  Returns NULL or the
+ * complaint.
+ */
+static const char *
+router_value(const struct route_param *param, const char *s,
+    struct route_ctx *ctx, int64_t *num)
+{
+	switch (param->rule) {
+	case VALID_PRODUCT_IDS:
+		return valid_id_list(s, ctx->ids, &ctx->nids);
+	case VALID_CURSOR:
+		ctx->has_cursor = *s == '\0' ? 1 : 2;
+		if (*s == '\0' || cursor_decode(s, strlen(s), &ctx->cursor) == 0)
+			return NULL;
+		return valid_complaint(VALID_CURSOR);
+	default:
+		return valid_str(param->rule, s, num);
+	}
+}
+
+/*
  * Check the review id segment (index id of p, if any) and the query string
  * for route, filling ctx.  Returns 0, or -1 with *field and *complaint
  * saying what is wrong (answer 400).
@@ -166,9 +190,12 @@ router_args(const struct route *route, const struct route_path *p, size_t id,
     const char *query, struct route_ctx *ctx, const char **field,
     const char **complaint)
 {
+	static char		 with[64];
 	const char		*names[ROUTE_PARAMS_MAX];
 	char			 seg[16];
 	size_t			 i, bad = 0;
+	unsigned		 stands_in = 0;
+	int			 x;
 
 	if (p != NULL && id < p->n) {
 		*field = "review_id";
@@ -202,17 +229,38 @@ router_args(const struct route *route, const struct route_path *p, size_t id,
 		return -1;
 	}
 	for (i = 0; i < route->nparams; i++) {
+		if ((x = route->params[i].excludes) == 0 || ctx->arg[i] == NULL)
+			continue;
+		if (ctx->arg[x - 1] != NULL) {
+			*field = names[i];
+			snprintf(with, sizeof(with), "must not be given with %s",
+			    names[x - 1]);
+			*complaint = with;
+			return -1;
+		}
+		stands_in |= 1u << (x - 1);
+	}
+	ctx->nids = 0;
+	ctx->has_cursor = 0;
+	for (i = 0; i < route->nparams; i++) {
 		*field = names[i];
+		ctx->num[i] = 0;
 		if (ctx->arg[i] == NULL) {
+			if ((stands_in & (1u << i)) ||
+			    route->params[i].optional)
+				continue;
 			if ((ctx->arg[i] = route->params[i].fallback) == NULL) {
 				*complaint = "is required";
 				return -1;
 			}
 		}
-		if ((*complaint = valid_str(route->params[i].rule, ctx->arg[i],
-		    &ctx->num[i])) != NULL)
+		if ((*complaint = router_value(&route->params[i], ctx->arg[i],
+		    ctx, &ctx->num[i])) != NULL)
 			return -1;
 	}
+	if (route->check != NULL &&
+	    (*complaint = route->check(ctx, field)) != NULL)
+		return -1;
 	return 0;
 }
 

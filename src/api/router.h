@@ -10,21 +10,31 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cursor.h"
 #include "http.h"
 #include "post.h"
 #include "valid.h"
 
-#define ROUTE_PARAMS_MAX	4
+#define ROUTE_PARAMS_MAX	8
 #define ROUTE_QUERY_MAX		4096
 #define ROUTE_SEGS_MAX		8
 #define ROUTE_PATH_MAX		8192	/* NGINX's request line limit */
 
-/* A known query parameter; fallback NULL means it is required. */
+/*
+ * A known query parameter; fallback NULL means it is required unless
+ * optional (then arg stays NULL).  excludes, when set (ROUTE_EXCLUDES),
+ * names a parameter it cannot be given with; given, it also stands in for
+ * that one if it was required.
+ */
 struct route_param {
 	const char	*name;
 	enum valid_rule	 rule;
 	const char	*fallback;
+	int		 optional;
+	int		 excludes;
 };
+
+#define ROUTE_EXCLUDES(i)	((i) + 1)
 
 /*
  * A request path split at its slashes into percent-decoded segments.  A
@@ -45,6 +55,10 @@ struct route_ctx {
 	const char	*arg[ROUTE_PARAMS_MAX];		/* decoded values */
 	int64_t		 num[ROUTE_PARAMS_MAX];		/* their meaning */
 	char		 buf[ROUTE_QUERY_MAX];
+	int32_t		 ids[VALID_IDS_MAX];		/* VALID_PRODUCT_IDS */
+	size_t		 nids;
+	struct cursor	 cursor;	/* VALID_CURSOR, unless empty */
+	int		 has_cursor;	/* VALID_CURSOR given: 1 empty, 2 a token */
 	const char	*body;		/* the body as sent (ROUTE_BODY_JSON) */
 	size_t		 bodylen;
 	struct post	 post;		/* POST /reviews: the checked review */
@@ -58,11 +72,17 @@ enum route_body {
 				 * Idempotency-Key header */
 };
 
+/*
+ * check, if set, judges the parameters together once each passed its rule:
+ * NULL, or the complaint with *field set.
+ */
 struct route {
 	enum http_method		 method;
 	const char			*pattern;	/* '#': a review id */
 	const struct route_param	*params;
 	size_t				 nparams;
+	const char			*(*check)(const struct route_ctx *,
+					    const char **);
 	enum route_body			 body;
 	struct answer			(*handler)(struct route_ctx *);
 };

@@ -24,6 +24,53 @@
 	"ORDER BY " outer ", p.id"
 
 /*
+ * The same with Part 2's filters ($4 the VALID_RATINGS bits of the ratings
+ * kept, $5 has_photos: 0 any, 1 with, 2 without) and, for cursor pages, a
+ * keyset condition: only reviews after ($6 id, $7 and $8 sort values) in
+ * the sort's order.  They run on the same indexes (a filter on the rows of
+ * one product) and are used only when a request asks for them, so a Part 1
+ * list runs exactly the statement it ran before.
+ */
+#define LIST_FILTERS \
+	"AND (($4::integer >> (rating - 1)) & 1) = 1 " \
+	"AND ($5::integer = 0 OR ($5::integer = 1) = EXISTS (SELECT 1 " \
+	"FROM reviews_photos x WHERE x.review_id = reviews.id)) "
+
+#define LIST_FILTERED_SQL(order, outer, after) \
+	"SELECT " LIST_COLUMNS \
+	"FROM (SELECT * FROM reviews WHERE product_id = $1 AND NOT reported " \
+	LIST_FILTERS after "ORDER BY " order " LIMIT $2 OFFSET $3) r " \
+	"LEFT JOIN reviews_photos p ON p.review_id = r.id " \
+	"ORDER BY " outer ", p.id"
+
+/* Each sort's order, inner and outer, as the statements need them. */
+#define ORDER_NEWEST	"date_ms DESC, id DESC", "r.date_ms DESC, r.id DESC"
+#define ORDER_HELPFUL \
+	"helpfulness DESC, date_ms DESC, id DESC", \
+	"r.helpfulness DESC, r.date_ms DESC, r.id DESC"
+#define SCORE(t)	"(" t "date_ms + 2592000000::bigint * " t "helpfulness)"
+#define ORDER_RELEVANT	SCORE("") " DESC, id DESC", SCORE("r.") " DESC, r.id DESC"
+#define ORDER_RATING_DESC \
+	"rating DESC, date_ms DESC, id DESC", \
+	"r.rating DESC, r.date_ms DESC, r.id DESC"
+#define ORDER_RATING_ASC \
+	"rating, date_ms DESC, id DESC", "r.rating, r.date_ms DESC, r.id DESC"
+
+/* m(order's two halves, ...): ORDER_* stands for two arguments. */
+#define CALL(m, ...)	m(__VA_ARGS__)
+#define FILTERED(order)	CALL(LIST_FILTERED_SQL, order, "")
+#define AFTER(order, cond)	CALL(LIST_FILTERED_SQL, order, "AND " cond " ")
+
+/* Meta's columns (db.h, enum db_meta_col) for the products of k. */
+#define META_COLUMNS \
+	"m.rating_1, m.rating_2, m.rating_3, m.rating_4, m.rating_5, " \
+	"m.recommend_false, m.recommend_true, m.with_photos, " \
+	"c.id, c.name, c.rating_sum, c.rating_count "
+#define META_JOINS \
+	"LEFT JOIN product_meta m ON m.product_id = k.product_id " \
+	"LEFT JOIN characteristics c ON c.product_id = k.product_id "
+
+/*
  * Every write tells every app server's listener which product changed, in
  * its own transaction (a NOTIFY is delivered only if it commits, and in
  * commit order): src/listen, src/common/cache.h.
@@ -57,10 +104,12 @@
 	    "FROM unnest($9::integer[], $10::smallint[]) AS c(id, value) " \
 	    "WHERE characteristics.id = c.id), " \
 	    "agg AS (INSERT INTO product_meta AS m (product_id, rating_1, rating_2, " \
-	    "rating_3, rating_4, rating_5, recommend_false, recommend_true) " \
+	    "rating_3, rating_4, rating_5, recommend_false, recommend_true, " \
+	    "with_photos) " \
 	    "SELECT r.product_id, (r.rating = 1)::int, (r.rating = 2)::int, " \
 	    "(r.rating = 3)::int, (r.rating = 4)::int, (r.rating = 5)::int, " \
-	    "(NOT r.recommend)::int, r.recommend::int FROM r " \
+	    "(NOT r.recommend)::int, r.recommend::int, " \
+	    "(cardinality($8::text[]) > 0)::int FROM r " \
 	    "ON CONFLICT (product_id) DO UPDATE SET " \
 	    "rating_1 = m.rating_1 + excluded.rating_1, " \
 	    "rating_2 = m.rating_2 + excluded.rating_2, " \
@@ -68,7 +117,8 @@
 	    "rating_4 = m.rating_4 + excluded.rating_4, " \
 	    "rating_5 = m.rating_5 + excluded.rating_5, " \
 	    "recommend_false = m.recommend_false + excluded.recommend_false, " \
-	    "recommend_true = m.recommend_true + excluded.recommend_true) "
+	    "recommend_true = m.recommend_true + excluded.recommend_true, " \
+	    "with_photos = m.with_photos + excluded.with_photos) "
 
 /* One statement per write: the implicit transaction makes it atomic. */
 #define RATING_COUNTS(sign) \
@@ -78,7 +128,9 @@
 	"rating_4 = m.rating_4 " sign " (r.rating = 4)::int, " \
 	"rating_5 = m.rating_5 " sign " (r.rating = 5)::int, " \
 	"recommend_false = m.recommend_false " sign " (NOT r.recommend)::int, " \
-	"recommend_true = m.recommend_true " sign " r.recommend::int "
+	"recommend_true = m.recommend_true " sign " r.recommend::int, " \
+	"with_photos = m.with_photos " sign " (EXISTS (SELECT 1 " \
+	"FROM reviews_photos x WHERE x.review_id = r.id))::int "
 
 /*
  * Generic plans always: every statement looks up one product or one review
@@ -93,28 +145,50 @@ const char db_options[] =
 const struct db_sql db_sql[DB__MAX] = {
 	[DB_PING] = { "ping", "SELECT 1", 0, 1 },
 
-	[DB_LIST_NEWEST] = { "list_newest", LIST_SQL(
-	    "date_ms DESC, id DESC",
-	    "r.date_ms DESC, r.id DESC"), 3, 1 },
-	[DB_LIST_HELPFUL] = { "list_helpful", LIST_SQL(
-	    "helpfulness DESC, date_ms DESC, id DESC",
-	    "r.helpfulness DESC, r.date_ms DESC, r.id DESC"), 3, 1 },
-	/* Each helpful vote counts as thirty days (in ms) of recency. */
-	[DB_LIST_RELEVANT] = { "list_relevant", LIST_SQL(
-	    "(date_ms + 2592000000::bigint * helpfulness) DESC, id DESC",
-	    "(r.date_ms + 2592000000::bigint * r.helpfulness) DESC, r.id DESC"),
+	[DB_LIST_NEWEST] = { "list_newest", CALL(LIST_SQL, ORDER_NEWEST), 3, 1 },
+	[DB_LIST_HELPFUL] = { "list_helpful", CALL(LIST_SQL, ORDER_HELPFUL),
 	    3, 1 },
+	/* Each helpful vote counts as thirty days (in ms) of recency. */
+	[DB_LIST_RELEVANT] = { "list_relevant", CALL(LIST_SQL, ORDER_RELEVANT),
+	    3, 1 },
+
+	/* $1..$5 (db.h, enum db_list_param). */
+	[DB_FILTERED_NEWEST] = { "filtered_newest", FILTERED(ORDER_NEWEST),
+	    5, 1 },
+	[DB_FILTERED_HELPFUL] = { "filtered_helpful", FILTERED(ORDER_HELPFUL),
+	    5, 1 },
+	[DB_FILTERED_RELEVANT] = { "filtered_relevant",
+	    FILTERED(ORDER_RELEVANT), 5, 1 },
+	[DB_FILTERED_RATING_DESC] = { "filtered_rating_desc",
+	    FILTERED(ORDER_RATING_DESC), 5, 1 },
+	[DB_FILTERED_RATING_ASC] = { "filtered_rating_asc",
+	    FILTERED(ORDER_RATING_ASC), 5, 1 },
+
+	/* $1..$8, or $1..$7 where the sort has one value besides the id. */
+	[DB_AFTER_NEWEST] = { "after_newest", AFTER(ORDER_NEWEST,
+	    "(date_ms, id) < ($7, $6)"), 7, 1 },
+	[DB_AFTER_HELPFUL] = { "after_helpful", AFTER(ORDER_HELPFUL,
+	    "(helpfulness, date_ms, id) < ($7, $8, $6)"), 8, 1 },
+	[DB_AFTER_RELEVANT] = { "after_relevant", AFTER(ORDER_RELEVANT,
+	    "(" SCORE("") ", id) < ($7, $6)"), 7, 1 },
+	[DB_AFTER_RATING_DESC] = { "after_rating_desc", AFTER(ORDER_RATING_DESC,
+	    "(rating, date_ms, id) < ($7, $8, $6)"), 8, 1 },
+	[DB_AFTER_RATING_ASC] = { "after_rating_asc", AFTER(ORDER_RATING_ASC,
+	    "(rating > $7 OR (rating = $7 AND (date_ms, id) < ($8, $6)))"),
+	    8, 1 },
 
 	/* One row per characteristic (at least one row): the maintained
 	 * aggregates, never a scan of the reviews. */
 	[DB_META] = { "meta",
-	    "SELECT m.rating_1, m.rating_2, m.rating_3, m.rating_4, m.rating_5, "
-	    "m.recommend_false, m.recommend_true, "
-	    "c.id, c.name, c.rating_sum, c.rating_count "
-	    "FROM (SELECT $1::integer AS product_id) k "
-	    "LEFT JOIN product_meta m ON m.product_id = k.product_id "
-	    "LEFT JOIN characteristics c ON c.product_id = k.product_id "
+	    "SELECT " META_COLUMNS
+	    "FROM (SELECT $1::integer AS product_id) k " META_JOINS
 	    "ORDER BY c.id", 1, 1 },
+	/* The same for up to 100 products in one round trip ($1 their ids),
+	 * in the order given. */
+	[DB_META_MANY] = { "meta_many",
+	    "SELECT " META_COLUMNS ", k.n "
+	    "FROM unnest($1::integer[]) WITH ORDINALITY k(product_id, n) "
+	    META_JOINS "ORDER BY k.n, c.id", 1, 1 },
 
 	[DB_PRODUCT_CHARS] = { "product_chars",
 	    "SELECT id FROM characteristics WHERE product_id = $1", 1, 1 },

@@ -15,7 +15,9 @@ struct valid_def {
 	const char	*complaint;
 };
 
-static const char *const valid_sorts[] = { "newest", "helpful", "relevant", NULL };
+static const char *const valid_sorts[] = { "newest", "helpful", "relevant",
+	"rating_desc", "rating_asc", NULL };
+static const char *const valid_bools[] = { "false", "true", NULL };
 
 static const struct valid_def valid_defs[VALID__MAX] = {
 	[VALID_PRODUCT_ID] = { 1, 2147483647, NULL,
@@ -29,8 +31,35 @@ static const struct valid_def valid_defs[VALID__MAX] = {
 	[VALID_RATING] = { 1, 5, NULL,
 	    "must be an integer between 1 and 5" },
 	[VALID_SORT] = { 0, 0, valid_sorts,
-	    "must be one of newest, helpful, relevant" },
+	    "must be one of newest, helpful, relevant, rating_desc, rating_asc" },
+	[VALID_BOOL] = { 0, 0, valid_bools, "must be true or false" },
+	[VALID_RATINGS] = { 0, 0, NULL,
+	    "must be ratings 1 to 5, comma-separated, each at most once" },
+	[VALID_PRODUCT_IDS] = { 0, 0, NULL,
+	    "must be 1 to " VALID_XSTR(VALID_IDS_MAX) " product ids "
+	    "(integers between 1 and 2147483647), comma-separated, each at most "
+	    "once" },
+	[VALID_CURSOR] = { 0, 0, NULL,
+	    "must be empty or a next_cursor of an earlier answer" },
 };
+
+/* A set of ratings ("4,5") as VALID_RATINGS's bits, or -1. */
+static int64_t
+valid_ratings(const char *s)
+{
+	int64_t	 bits = 0, bit;
+
+	for (;; s += 2) {
+		if (*s < '1' || *s > '5' || (s[1] != ',' && s[1] != '\0'))
+			return -1;
+		bit = 1 << (*s - '1');
+		if (bits & bit)
+			return -1;
+		bits |= bit;
+		if (s[1] == '\0')
+			return bits;
+	}
+}
 
 /*
  * Check a query-string or path value against a rule.  On success stores the
@@ -43,6 +72,12 @@ valid_str(enum valid_rule rule, const char *s, int64_t *out)
 	int64_t			 v;
 	size_t			 i;
 
+	if (rule == VALID_RATINGS) {
+		if ((v = valid_ratings(s)) < 0)
+			return d->complaint;
+		*out = v;
+		return NULL;
+	}
 	if (d->words != NULL) {
 		for (i = 0; d->words[i] != NULL; i++)
 			if (strcmp(s, d->words[i]) == 0) {
@@ -55,6 +90,13 @@ valid_str(enum valid_rule rule, const char *s, int64_t *out)
 		return d->complaint;
 	*out = v;
 	return NULL;
+}
+
+/* What a value breaking rule is told (for rules the router applies). */
+const char *
+valid_complaint(enum valid_rule rule)
+{
+	return valid_defs[rule].complaint;
 }
 
 /*
@@ -165,4 +207,31 @@ valid_idempotency_key(const char *key)
 		return "must be 1 to " VALID_XSTR(VALID_KEY_MAX)
 		    " printable ASCII characters";
 	return NULL;
+}
+
+/*
+ * A product_ids= list: 1..VALID_IDS_MAX product ids, comma-separated, none
+ * twice, stored in ids (room for VALID_IDS_MAX) in the order given.
+ */
+const char *
+valid_id_list(const char *s, int32_t *ids, size_t *n)
+{
+	const char	*bad = valid_defs[VALID_PRODUCT_IDS].complaint;
+	const char	*comma;
+	int64_t		 v;
+	size_t		 i;
+
+	for (*n = 0;; s = comma + 1) {
+		if ((comma = strchr(s, ',')) == NULL)
+			comma = s + strlen(s);
+		if (*n == VALID_IDS_MAX ||
+		    !digits_parse(s, (size_t)(comma - s), 2147483647, &v) || v < 1)
+			return bad;
+		for (i = 0; i < *n; i++)
+			if (ids[i] == (int32_t)v)
+				return bad;
+		ids[(*n)++] = (int32_t)v;
+		if (*comma == '\0')
+			return NULL;
+	}
 }

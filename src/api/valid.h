@@ -30,7 +30,12 @@ enum valid_rule {
 	VALID_PAGE,		/* 1..100000 */
 	VALID_COUNT,		/* 1..1000 */
 	VALID_RATING,		/* 1..5 */
-	VALID_SORT,		/* newest | helpful | relevant */
+	VALID_SORT,		/* newest | helpful | relevant | rating_desc |
+				 * rating_asc */
+	VALID_BOOL,		/* false | true (stored as 0, 1) */
+	VALID_RATINGS,		/* "4,5": a set of ratings (VALID_RATINGS_ALL) */
+	VALID_PRODUCT_IDS,	/* "1,2,3": the router keeps the list (route_ctx) */
+	VALID_CURSOR,		/* a next_cursor token: the router decodes it */
 	VALID__MAX
 };
 
@@ -38,14 +43,28 @@ enum valid_rule {
 enum valid_sort {
 	SORT_NEWEST,
 	SORT_HELPFUL,
-	SORT_RELEVANT
+	SORT_RELEVANT,
+	SORT_RATING_DESC,
+	SORT_RATING_ASC,
+	SORT__MAX
 };
 
+/*
+ * VALID_RATINGS stores bit r - 1 for each rating r given; no filter is
+ * every bit, so "1,2,3,4,5" and no filter are the same request.
+ */
+#define VALID_RATINGS_ALL	0x1f
+
+/* Most ids product_ids= takes (API.md). */
+#define VALID_IDS_MAX		100
+
 const char	*valid_str(enum valid_rule, const char *, int64_t *);
+const char	*valid_complaint(enum valid_rule);
 const char	*valid_json_int(enum valid_rule, const struct cJSON *, int64_t *);
 const char	*valid_text(const char *, size_t, size_t, const char *);
 const char	*valid_email(const char *);
 const char	*valid_url(const char *);
 const char	*valid_idempotency_key(const char *);
+const char	*valid_id_list(const char *, int32_t *, size_t *);
 
 #endif

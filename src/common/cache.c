@@ -11,7 +11,7 @@
 #include "clock.h"
 #include "hash.h"
 
-#define CACHE_MAGIC	0x52564332u	/* "RVC2" */
+#define CACHE_MAGIC	0x52564333u	/* "RVC3" */
 #define CACHE_GENS	(1u << 20)	/* product generation counters */
 #define CACHE_SLOT	4096		/* bytes per slot, header included */
 #define CACHE_METRICS	(1u << 20)	/* bytes for the workers' metrics */
@@ -40,7 +40,7 @@ struct cache_slot {
 	int64_t		 stored_ms;
 	uint64_t	 etag;
 	struct cache_key key;
-	char		 data[CACHE_SLOT - 48];
+	char		 data[CACHE_SLOT - 32 - sizeof(struct cache_key)];
 };
 
 #define CACHE_DATA_MAX	(sizeof(((struct cache_slot *)0)->data))
@@ -264,11 +264,8 @@ cache_metrics_area(size_t *len)
 static struct cache_slot *
 cache_set_of(const struct cache_key *key)
 {
-	uint64_t	 h;
+	uint64_t	 h = hash_bytes(key, sizeof(*key));
 
-	h = hash_mix((uint64_t)(uint32_t)key->product ^
-	    ((uint64_t)key->kind << 56) ^ ((uint64_t)key->sort << 48) ^
-	    ((uint64_t)(uint32_t)key->page << 20) ^ (uint64_t)(uint32_t)key->count);
 	return &cache_slots[h % (cache_nslots / CACHE_WAYS) * CACHE_WAYS];
 }
 

@@ -27,14 +27,25 @@
 /* How old the listener's latest confirmation may be (ms). */
 #define CACHE_HEARD_MS	60
 
-/* What an answer depends on. */
+/*
+ * What an answer depends on: every field of the request that can change
+ * its bytes (compared whole: make keys with designated initializers, so
+ * what a kind does not use is zero).
+ */
 struct cache_key {
 	uint8_t		 kind;		/* CACHE_LIST or CACHE_META */
-	uint8_t		 sort;
+	uint8_t		 sort;		/* lists: enum valid_sort */
+	uint8_t		 ratings;	/* lists: VALID_RATINGS bits */
+	uint8_t		 photos;	/* lists: enum cursor_photos */
+	uint8_t		 cursor;	/* lists: paged by cursor */
+	uint8_t		 stats;		/* meta: with stats */
 	uint16_t	 pad;
 	int32_t		 product;
-	int32_t		 page;
-	int32_t		 count;
+	int32_t		 page;		/* lists by page */
+	int32_t		 count;		/* lists */
+	int32_t		 id;		/* lists by cursor: after this review */
+	int64_t		 a;		/* ... with these sort values */
+	int64_t		 b;
 };
 
 enum { CACHE_LIST = 1, CACHE_META = 2 };
