@@ -1,5 +1,5 @@
 // tests/load/common.js: what the k6 profiles share (reviews.js, meta.js,
-// mixed.js, reviews_zipf.js, meta_zipf.js), in step with the wrk scripts (common.lua and friends): the
+// mixed.js, reviews_zipf.js, meta_zipf.js, filtered.js, meta_batch.js), in step with the wrk scripts (common.lua and friends): the
 // same paths, the same product and review ranges, the same mix.
 //
 // Environment (k6 -e NAME=VALUE, or the process environment):
@@ -60,6 +60,29 @@ export function randomReview() { return randInt(REVIEW_MIN, REVIEW_MAX); }
 export function reviewsUrl(pick = randomProduct) {
 	return `${BASE_URL}/reviews?product_id=${pick()}` +
 		`&sort=${SORTS[randInt(0, SORTS.length - 1)]}&count=5`;
+}
+
+// GET /reviews with Part 2's filters, as common.lua's filtered_path: any of
+// the five sorts, a rating filter half the time, has_photos a third of
+// the time each way.
+const SORTS_ALL = ['newest', 'helpful', 'relevant', 'rating_desc', 'rating_asc'];
+const RATING_SETS = ['5', '4,5', '1,2', '3'];
+export function filteredUrl(pick = randomProduct) {
+	let q = `${BASE_URL}/reviews?product_id=${pick()}` +
+		`&sort=${SORTS_ALL[randInt(0, SORTS_ALL.length - 1)]}&count=5`;
+	if (randInt(1, 2) === 1) q += `&rating=${RATING_SETS[randInt(0, RATING_SETS.length - 1)]}`;
+	const photos = randInt(1, 3);
+	if (photos === 1) q += '&has_photos=true';
+	else if (photos === 2) q += '&has_photos=false';
+	return q;
+}
+
+// GET /reviews/meta for a category page: 20 distinct products, with stats.
+export const BATCH = 20;
+export function batchUrl(pick = randomProduct) {
+	const ids = new Set();
+	while (ids.size < BATCH) ids.add(pick());
+	return `${BASE_URL}/reviews/meta?stats=true&product_ids=${[...ids].join(',')}`;
 }
 
 // GET /reviews/meta: the same products.

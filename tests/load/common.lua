@@ -62,6 +62,34 @@ function reviews_path()
 		random_product(), SORTS[math.random(1, #SORTS)])
 end
 
+-- GET /reviews with Part 2's filters: any of the five sorts, a rating
+-- filter half the time, has_photos a third of the time each way.
+SORTS_ALL = { "newest", "helpful", "relevant", "rating_desc", "rating_asc" }
+RATING_SETS = { "5", "4,5", "1,2", "3" }
+function filtered_path()
+	local q = string.format("/reviews?product_id=%d&sort=%s&count=5",
+		random_product(), SORTS_ALL[math.random(1, #SORTS_ALL)])
+	if math.random(1, 2) == 1 then
+		q = q .. "&rating=" .. RATING_SETS[math.random(1, #RATING_SETS)]
+	end
+	local photos = math.random(1, 3)
+	if photos == 1 then q = q .. "&has_photos=true"
+	elseif photos == 2 then q = q .. "&has_photos=false" end
+	return q
+end
+
+-- GET /reviews/meta for a category page: 20 distinct products at once,
+-- with stats.
+BATCH = 20
+function batch_path()
+	local seen, ids = {}, {}
+	while #ids < BATCH do
+		local p = random_product()
+		if not seen[p] then seen[p] = true; ids[#ids + 1] = p end
+	end
+	return "/reviews/meta?stats=true&product_ids=" .. table.concat(ids, ",")
+end
+
 -- GET /reviews/meta: the same products.
 function meta_path()
 	return string.format("/reviews/meta?product_id=%d", random_product())
