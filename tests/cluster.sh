@@ -151,6 +151,61 @@ echo "numbers: ${#delays[@]} writes (posts, helpful votes, reports), each read b
 [ $((hits1 - hits0)) -gt 100 ] && ok "the reads between writes came from app1's cache ($((hits1 - hits0)) hits)" ||
 	bad "app1's cache served only $((hits1 - hits0)) reads: is it listening?"
 
+# --- Part 2's answers follow writes on every host too ----------------------
+# A filtered list, a cursor's first page and a batch meta with stats are
+# cached like the rest: after a write through the load balancer, each
+# host's next answer of each is fresh within the same bound.  Every post
+# of these products is a 4 without photos, newer than the seeded 1..3s, so
+# the newest review tops both lists and each write changes both; helpful
+# votes change no meta, so the batch is read back after posts and reports.
+part2_queries() {	# part2_queries PRODUCT: "PATH QUERY" lines
+	echo "/reviews product_id=$1&sort=newest&rating=4,5&has_photos=false&count=3"
+	echo "/reviews product_id=$1&sort=rating_desc&rating=4&cursor=&count=2"
+	echo "/reviews/meta product_ids=$1,${cprods[0]}&stats=true"
+}
+part2_worst=0 part2_stale=0 part2_n=0
+for w in $(seq 0 29); do
+	p=${cprods[$((1 + w % (${#cprods[@]} - 1)))]}
+	mapfile -t qs < <(part2_queries "$p")
+	declare -A was=()
+	for h in "${hosts[@]}"; do
+		for i in "${!qs[@]}"; do
+			fcgi "$h" GET ${qs[$i]} >/dev/null	# cached now
+			was[$h.$i]=$(fcgi "$h" GET ${qs[$i]})
+		done
+	done
+	top=$(jq -r '.results[0].review_id // empty' <<<"${was[app1.0]}")
+	kind=$((w % 3))
+	[ -z "$top" ] && kind=0
+	case $kind in
+	0) post "$(jq -cn --arg r "$RUN" --argjson p "$p" --argjson w "$w" '{product_id: $p, rating: 4, body: ("part2 " + $r + " " + ($w|tostring) + " " + ("y" * 40)),
+		summary: "part2", recommend: true, name: "p", email: "p@example.com"}')" ;;
+	1) req PUT "/reviews/$top/helpful" ;;
+	2) req PUT "/reviews/$top/report" ;;
+	esac
+	t_ack=$(now_ms)
+	case $STATUS in 201|204) ;; *) bad "part 2 write $w: $STATUS $BODY"; continue ;; esac
+	for h in "${hosts[@]}"; do
+		for i in "${!qs[@]}"; do
+			[ "$kind" = 1 ] && [ "$i" = 2 ] && continue
+			stale=0
+			while :; do
+				t_req=$(now_ms)
+				[ $((t_req - t_ack)) -gt 1000 ] && { part2_stale=$((part2_stale + 1)); stale=1000; break; }
+				[ "$(fcgi "$h" GET ${qs[$i]})" != "${was[$h.$i]}" ] && break
+				stale=$((t_req - t_ack))
+			done
+			[ "$stale" -gt "$part2_worst" ] && part2_worst=$stale
+			part2_n=$((part2_n + 1))
+		done
+	done
+	unset was
+done
+echo "numbers: Part 2 answers (filtered list, cursor page, batch meta with stats): $part2_n read back on every host after 30 writes; the latest stale answer came $part2_worst ms after its write"
+[ "$part2_stale" = 0 ] && [ "$part2_worst" -le 100 ] &&
+	ok "filtered lists, cursor pages and batch meta are fresh on every host within 100 ms of a write (worst $part2_worst ms over $part2_n reads)" ||
+	bad "Part 2 answers: $part2_stale still stale after 1 s, worst $part2_worst ms"
+
 # The same body has the same ETag on every host.
 tags=$(for h in "${hosts[@]}"; do fcgi_head "$h" /reviews/meta "product_id=${cprods[0]}" | sed -n 's/^ETag: //p'; done | sort -u | wc -l)
 [ "$tags" = 1 ] && ok "one ETag for one body on every host" || bad "$tags different ETags for one body"
