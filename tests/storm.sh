@@ -30,8 +30,11 @@ each() { printf 'write-out = "%%{filename_effective} %%{http_code} %%{exitcode}\
 	for i in $(seq 1 "$POSTS"); do
 		printf 'url = "%s/reviews"\nrequest = "POST"\nheader = "Content-Type: application/json"\n' "$BASE"
 		printf 'header = "Idempotency-Key: %s-%d"\n' "$RUN" "$i"
-		printf 'data = "{\\"product_id\\":%d,\\"rating\\":%d,\\"summary\\":\\"%s-%d\\",\\"body\\":\\"%s\\",\\"recommend\\":true,\\"name\\":\\"s\\",\\"email\\":\\"s@example.com\\"}"\n' \
-			$((1 + i % 50)) $((1 + i % 5)) "$RUN" "$i" "$B50"
+		# Every third post has a photo: the with-photos aggregate moves too.
+		photos=
+		[ $((i % 3)) = 0 ] && photos=$(printf ',\\"photos\\":[\\"https://img.example/%s-%d.jpg\\"]' "$RUN" "$i")
+		printf 'data = "{\\"product_id\\":%d,\\"rating\\":%d,\\"summary\\":\\"%s-%d\\",\\"body\\":\\"%s\\",\\"recommend\\":true,\\"name\\":\\"s\\",\\"email\\":\\"s@example.com\\"%s}"\n' \
+			$((1 + i % 50)) $((1 + i % 5)) "$RUN" "$i" "$B50" "$photos"
 		printf 'output = "%s/post.%d"\n' "$S" "$i"; each
 		[ $((i % (CHUNK / 2))) = 0 ] && printf '#chunk\n'
 		if [ "$i" -le "$VOTES" ]; then
