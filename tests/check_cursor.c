@@ -29,9 +29,27 @@ static const char url_abc[] =
 /* The extremes and a few ordinary values of each field. */
 static const int32_t products[] = { 1, 2, 1900000001, 2147483647 };
 static const int32_t ids[] = { 1, 5774952, 2147483647 };
-static const int64_t as[] = { 0, 1, 1555200000000LL, 4102444800000LL,
-	INT64_MAX };
-static const int64_t bs[] = { 0, 9, INT64_MAX };
+
+/*
+ * The sort values list.c writes (cursor.h): a date or a score (any
+ * bigint from 0), a helpfulness (an integer column), a rating; b a date,
+ * or 0 for the sorts with one value.  -1 ends a list.
+ */
+#define DATES	0, 1, 1555200000000LL, 4102444800000LL, INT64_MAX
+static const int64_t sort_as[SORT__MAX][8] = {
+	[SORT_NEWEST] = { DATES, -1 },
+	[SORT_HELPFUL] = { 0, 1, 3, INT32_MAX, -1 },
+	[SORT_RELEVANT] = { DATES, -1 },
+	[SORT_RATING_DESC] = { 1, 2, 3, 4, 5, -1 },
+	[SORT_RATING_ASC] = { 1, 2, 3, 4, 5, -1 },
+};
+static const int64_t sort_bs[SORT__MAX][8] = {
+	[SORT_NEWEST] = { 0, -1 },
+	[SORT_HELPFUL] = { DATES, -1 },
+	[SORT_RELEVANT] = { 0, -1 },
+	[SORT_RATING_DESC] = { DATES, -1 },
+	[SORT_RATING_ASC] = { DATES, -1 },
+};
 
 static int
 same(const struct cursor *x, const struct cursor *y)
@@ -102,16 +120,16 @@ START_TEST(round_trip_all)
 	for (photos = PHOTOS_ANY; photos <= PHOTOS_WITHOUT; photos++)
 	for (p = 0; p < NROWS(products); p++)
 	for (i = 0; i < NROWS(ids); i++)
-	for (ai = 0; ai < NROWS(as); ai++)
-	for (bi = 0; bi < NROWS(bs); bi++) {
+	for (ai = 0; sort_as[sort][ai] >= 0; ai++)
+	for (bi = 0; sort_bs[sort][bi] >= 0; bi++) {
 		memset(&c, 0, sizeof(c));
 		c.sort = (uint8_t)sort;
 		c.ratings = (uint8_t)ratings;
 		c.photos = (uint8_t)photos;
 		c.product = products[p];
 		c.id = ids[i];
-		c.a = as[ai];
-		c.b = bs[bi];
+		c.a = sort_as[sort][ai];
+		c.b = sort_bs[sort][bi];
 		round_trip(&c);
 		if (row_nfail > SHOWN)
 			goto out;
@@ -448,9 +466,10 @@ struct range_row {
 };
 
 #define BASE	SORT_NEWEST, VALID_RATINGS_ALL, PHOTOS_ANY
+#define ALL	VALID_RATINGS_ALL, PHOTOS_ANY
 static const struct range_row range_rows[] = {
 	{ "all in range", { BASE, 2, 10, 0, 3 }, 1 },
-	{ "last sort", { SORT__MAX - 1, VALID_RATINGS_ALL, PHOTOS_ANY, 2, 10,
+	{ "last sort", { SORT__MAX - 1, VALID_RATINGS_ALL, PHOTOS_ANY, 2, 3,
 	    0, 3 }, 1 },
 	{ "sort past the last", { SORT__MAX, VALID_RATINGS_ALL, PHOTOS_ANY, 2,
 	    10, 0, 3 }, 0 },
@@ -472,12 +491,34 @@ static const struct range_row range_rows[] = {
 	{ "product -1", { BASE, -1, 10, 0, 3 }, 0 },
 	{ "product min", { BASE, INT32_MIN, 10, 0, 3 }, 0 },
 	{ "a 0", { BASE, 2, 0, 0, 3 }, 1 },
-	{ "a max", { BASE, 2, INT64_MAX, 0, 3 }, 1 },
+	{ "a max", { BASE, 2, INT64_MAX, 0, 3 }, 1 },	/* a date */
 	{ "a -1", { BASE, 2, -1, 0, 3 }, 0 },
 	{ "a min", { BASE, 2, INT64_MIN, 0, 3 }, 0 },
-	{ "b max", { BASE, 2, 10, INT64_MAX, 3 }, 1 },
-	{ "b -1", { BASE, 2, 10, -1, 3 }, 0 },
-	{ "b min", { BASE, 2, 10, INT64_MIN, 3 }, 0 },
+	{ "b max", { SORT_HELPFUL, ALL, 2, 10, INT64_MAX, 3 }, 1 },
+	{ "b -1", { SORT_HELPFUL, ALL, 2, 10, -1, 3 }, 0 },
+	{ "b min", { SORT_HELPFUL, ALL, 2, 10, INT64_MIN, 3 }, 0 },
+	/*
+	 * Each sort's own values (cursor.h): list.c never writes others, and
+	 * the statements compare a with the column's type (a rating is a
+	 * smallint, helpfulness an integer: a larger value is a database
+	 * error, not a position).  The sorts with one value write b = 0.
+	 */
+	{ "newest b 1", { SORT_NEWEST, ALL, 2, 10, 1, 3 }, 0 },
+	{ "relevant b 0", { SORT_RELEVANT, ALL, 2, INT64_MAX, 0, 3 }, 1 },
+	{ "relevant b 1", { SORT_RELEVANT, ALL, 2, 10, 1, 3 }, 0 },
+	{ "helpful a max", { SORT_HELPFUL, ALL, 2, INT32_MAX, 0, 3 }, 1 },
+	{ "helpful a 2^31", { SORT_HELPFUL, ALL, 2, INT32_MAX + 1LL, 0, 3 },
+	    0 },
+	{ "helpful a 2^63 - 1", { SORT_HELPFUL, ALL, 2, INT64_MAX, 0, 3 }, 0 },
+	{ "rating_desc 1", { SORT_RATING_DESC, ALL, 2, 1, 0, 3 }, 1 },
+	{ "rating_desc 5", { SORT_RATING_DESC, ALL, 2, 5, INT64_MAX, 3 }, 1 },
+	{ "rating_desc 0", { SORT_RATING_DESC, ALL, 2, 0, 0, 3 }, 0 },
+	{ "rating_desc 6", { SORT_RATING_DESC, ALL, 2, 6, 0, 3 }, 0 },
+	{ "rating_desc 32768", { SORT_RATING_DESC, ALL, 2, 32768, 0, 3 }, 0 },
+	{ "rating_asc 1", { SORT_RATING_ASC, ALL, 2, 1, 7, 3 }, 1 },
+	{ "rating_asc 0", { SORT_RATING_ASC, ALL, 2, 0, 7, 3 }, 0 },
+	{ "rating_asc 6", { SORT_RATING_ASC, ALL, 2, 6, 7, 3 }, 0 },
+	{ "rating_asc 99999", { SORT_RATING_ASC, ALL, 2, 99999, 7, 3 }, 0 },
 	{ "id 1", { BASE, 2, 10, 0, 1 }, 1 },
 	{ "id max", { BASE, 2, 10, 0, 2147483647 }, 1 },
 	{ "id 0", { BASE, 2, 10, 0, 0 }, 0 },

@@ -75,6 +75,47 @@ OTHER=$((TP + 1))
 # one for another list says so.
 NOT_TOKEN="cursor must be empty or a next_cursor of an earlier answer"
 FOREIGN="cursor was made for another product, sort or filter"
+# forge_token SORT RATINGS PHOTOS PRODUCT A B ID: the token cursor.c
+# writes for those fields (its layout, cursor.h: version 1, the fields
+# big-endian, hash_bytes of those 28 bytes, base64url), made here to send
+# tokens the service never writes but whose check is right (it is no
+# secret).  Bash's arithmetic is 64-bit and wraps as C's uint64_t does;
+# its >> is arithmetic, hence the masks.
+forge_mix() {	# hash.h's hash_mix, into MIX
+	local z=$1
+	z=$(( (z ^ ((z >> 30) & ((1 << 34) - 1))) * 0xBF58476D1CE4E5B9 ))
+	z=$(( (z ^ ((z >> 27) & ((1 << 37) - 1))) * 0x94D049BB133111EB ))
+	MIX=$(( z ^ ((z >> 31) & ((1 << 33) - 1)) ))
+}
+forge_token() {
+	local b=(1 "$1" "$2" "$3") v k i j w h
+	for v in "$4:4" "$5:8" "$6:8" "$7:4"; do
+		for ((k = ${v#*:} - 1; k >= 0; k--)); do
+			b+=($(( (${v%:*} >> (8 * k)) & 255 )))
+		done
+	done
+	h=$(( 0x9E3779B97F4A7C15 ^ 28 ))
+	for ((i = 0; i < 24; i += 8)); do
+		for ((w = 0, j = 0; j < 8; j++)); do
+			w=$(( w | b[i + j] << (8 * j) ))
+		done
+		forge_mix $(( h ^ w )); h=$MIX
+	done
+	w=$(( b[24] | b[25] << 8 | b[26] << 16 | b[27] << 24 ))
+	forge_mix $(( h ^ w ^ (4 << 59) )); h=$MIX
+	for ((k = 7; k >= 0; k--)); do b+=($(( (h >> (8 * k)) & 255 ))); done
+	printf "$(printf '\\x%02x' "${b[@]}")" | base64 -w0 | tr '+/' '-_'
+}
+# The forger is cursor.c's layout: it writes the real token for the
+# fields of that first page's review (relevant: the score, then its id).
+read -r TID TSCORE <<<"$(sql "SELECT id, date_ms + 2592000000 * helpfulness FROM reviews
+    WHERE product_id = $TP AND NOT reported
+    ORDER BY date_ms + 2592000000 * helpfulness DESC, id DESC LIMIT 1" | tr '|' ' ')"
+if [ "$(forge_token 2 31 0 "$TP" "$TSCORE" 0 "$TID")" = "$TOKEN" ]; then
+	ok "forge_token writes the real token for its fields"
+else
+	bad "forge_token wrote $(forge_token 2 31 0 "$TP" "$TSCORE" 0 "$TID") for the real $TOKEN (review $TID, score $TSCORE)"
+fi
 IDS101=$(seq -s, 1 101)
 IDS100=$(seq -s, 1 100)
 for pre in "" /api; do
@@ -101,6 +142,19 @@ for pre in "" /api; do
 	hostile "$pre list a token for another sort" 400 "$FOREIGN" GET "$pre/reviews?product_id=$TP&sort=newest&cursor=$TOKEN"
 	hostile "$pre list a token for another rating filter" 400 "$FOREIGN" GET "$pre/reviews?product_id=$TP&rating=5&cursor=$TOKEN"
 	hostile "$pre list a token for another photos filter" 400 "$FOREIGN" GET "$pre/reviews?product_id=$TP&has_photos=false&cursor=$TOKEN"
+	# Tokens with a right check and values the service never writes:
+	# a rating past smallint, a helpfulness past integer (both were the
+	# database's "out of range", a 400 naming no field), a rating of 6,
+	# a second value for a sort that has one.
+	L2="$pre/reviews?product_id=$TP"
+	hostile "$pre list a forged rating_desc token, rating 40000" 400 "$NOT_TOKEN" \
+		GET "$L2&sort=rating_desc&cursor=$(forge_token 3 31 0 "$TP" 40000 0 1)"
+	hostile "$pre list a forged rating_asc token, rating 6" 400 "$NOT_TOKEN" \
+		GET "$L2&sort=rating_asc&cursor=$(forge_token 4 31 0 "$TP" 6 0 1)"
+	hostile "$pre list a forged helpful token, helpfulness 2^31" 400 "$NOT_TOKEN" \
+		GET "$L2&sort=helpful&cursor=$(forge_token 1 31 0 "$TP" 2147483648 0 1)"
+	hostile "$pre list a forged newest token with a second value" 400 "$NOT_TOKEN" \
+		GET "$L2&sort=newest&cursor=$(forge_token 0 31 0 "$TP" 1555200000000 5 1)"
 	M="$pre/reviews/meta"
 	for q in "stats=yes" "stats=1" "stats=TRUE" "stats=" "stats=true&stats=true"; do
 		hostile "$pre meta $q" 400 stats GET "$M?product_id=1&$q"
