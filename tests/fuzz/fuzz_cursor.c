@@ -40,13 +40,33 @@ fail(const char *what, const uint8_t *data, size_t size)
 	abort();
 }
 
-/* Whether c's fields are what a token may carry (cursor.h). */
+/*
+ * Whether c's fields are what a token may carry (cursor.h), each sort's
+ * values included: a date or score from 0 with b = 0, a helpfulness of
+ * 0..2^31 - 1 with a date, a rating 1..5 with a date.
+ */
 static int
 in_range(const struct cursor *c)
 {
-	return c->sort < SORT__MAX && c->ratings >= 1 &&
-	    c->ratings <= VALID_RATINGS_ALL && c->photos <= PHOTOS_WITHOUT &&
-	    c->product >= 1 && c->id >= 1 && c->a >= 0 && c->b >= 0;
+	int	 values;
+
+	switch (c->sort) {
+	case SORT_NEWEST:
+	case SORT_RELEVANT:
+		values = c->a >= 0 && c->b == 0;
+		break;
+	case SORT_HELPFUL:
+		values = c->a >= 0 && c->a <= 2147483647 && c->b >= 0;
+		break;
+	case SORT_RATING_DESC:
+	case SORT_RATING_ASC:
+		values = c->a >= 1 && c->a <= 5 && c->b >= 0;
+		break;
+	default:
+		values = 0;
+	}
+	return values && c->ratings >= 1 && c->ratings <= VALID_RATINGS_ALL &&
+	    c->photos <= PHOTOS_WITHOUT && c->product >= 1 && c->id >= 1;
 }
 
 static int
