@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "check_main.h"
+#include "list.h"
+#include "meta.h"
 #include "router.h"
 #include "rows.h"
 
@@ -284,6 +286,11 @@ START_TEST(args_defaults)
 	ck_assert_str_eq(ctx.arg[1], "1");
 	ck_assert_str_eq(ctx.arg[2], "5");
 	ck_assert_str_eq(ctx.arg[3], "relevant");
+	/* Part 2: every rating, no photo filter, Part 1 paging. */
+	ck_assert_int_eq(ctx.num[LIST_RATING], VALID_RATINGS_ALL);
+	ck_assert_ptr_null(ctx.arg[LIST_PHOTOS]);
+	ck_assert_ptr_null(ctx.arg[LIST_CURSOR]);
+	ck_assert_int_eq(ctx.has_cursor, 0);
 }
 END_TEST
 
@@ -386,6 +393,60 @@ static const struct bad_row bad_rows[] = {
 	    "has a malformed percent-encoding or a NUL byte" },
 	{ "product_id=1&sort=newest&sort=helpful", "sort",
 	    "must be given only once" },
+	/* Part 2: the filters, the rating sorts, the cursor. */
+	{ "product_id=1&rating=0", "rating",
+	    "must be ratings 1 to 5, comma-separated, each at most once" },
+	{ "product_id=1&rating=6", "rating", NULL },
+	{ "product_id=1&rating=4,4", "rating", NULL },
+	{ "product_id=1&rating=%34%2C%34", "rating", NULL },
+	{ "product_id=1&rating=4,", "rating", NULL },
+	{ "product_id=1&rating=,4", "rating", NULL },
+	{ "product_id=1&rating=4,,5", "rating", NULL },
+	{ "product_id=1&rating=4+5", "rating", NULL },
+	{ "product_id=1&rating=4;5", "rating", NULL },
+	{ "product_id=1&rating=04", "rating", NULL },
+	{ "product_id=1&rating=", "rating", NULL },
+	{ "product_id=1&rating", "rating", NULL },
+	{ "product_id=1&rating=4%00", "rating",
+	    "has a malformed percent-encoding or a NUL byte" },
+	{ "product_id=1&rating=4&rating=5", "rating",
+	    "must be given only once" },
+	{ "product_id=1&rating=4&r%61ting=4", "rating",
+	    "must be given only once" },
+	{ "product_id=1&has_photos=yes", "has_photos", "must be true or false" },
+	{ "product_id=1&has_photos=", "has_photos", NULL },
+	{ "product_id=1&has_photos", "has_photos", NULL },
+	{ "product_id=1&has_photos=TRUE", "has_photos", NULL },
+	{ "product_id=1&has_photos=1", "has_photos", NULL },
+	{ "product_id=1&has_photos=true+", "has_photos", NULL },
+	{ "product_id=1&has_photos=true&has_photos=true", "has_photos",
+	    "must be given only once" },
+	{ "product_id=1&has_photos=true&has_photos=false", "has_photos",
+	    "must be given only once" },
+	{ "product_id=1&sort=RATING_DESC", "sort", NULL },
+	{ "product_id=1&sort=rating_desc%00", "sort",
+	    "has a malformed percent-encoding or a NUL byte" },
+	{ "product_id=1&sort=rating", "sort", NULL },
+	{ "product_id=1&sort=rating_desc&sort=rating_asc", "sort",
+	    "must be given only once" },
+	{ "product_id=1&cursor=abc", "cursor",
+	    "must be empty or a next_cursor of an earlier answer" },
+	{ "product_id=1&cursor=+", "cursor", NULL },
+	{ "product_id=1&cursor=%3D", "cursor", NULL },
+	{ "product_id=1&cursor=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	    "cursor", NULL },
+	{ "product_id=1&cursor=&page=1", "cursor", "must not be given with page" },
+	{ "product_id=1&page=1&cursor=", "cursor", "must not be given with page" },
+	{ "product_id=1&page=2&cursor=abc", "cursor",
+	    "must not be given with page" },
+	{ "product_id=1&cursor=&cursor=", "cursor", "must be given only once" },
+	{ "product_id=1&cursor=%zz", "cursor",
+	    "has a malformed percent-encoding or a NUL byte" },
+	/* Whichever parameter is wrong, the one named is that one. */
+	{ "product_id=1&rating=5&has_photos=maybe&sort=newest", "has_photos",
+	    NULL },
+	{ "product_id=0&rating=5", "product_id", NULL },
+	{ "rating=5&cursor=", "product_id", "is required" },
 };
 
 /* Each bad GET /reviews value is a 400 that names its own field. */
@@ -419,6 +480,267 @@ START_TEST(args_bad)
 			    r->qs ? r->qs : "(null)", complaint, r->complaint);
 	}
 	ROWS_DONE();
+}
+END_TEST
+
+/* GET /reviews with Part 2's parameters: what each good one means. */
+struct list_row {
+	const char	*qs;
+	int64_t		 sort;
+	int64_t		 ratings;
+	int		 photos;	/* -1 absent, else num */
+	int		 has_cursor;
+	int64_t		 count;
+};
+
+static const struct list_row list_rows[] = {
+	{ "product_id=2&rating=4,5", SORT_RELEVANT, 0x18, -1, 0, 5 },
+	{ "product_id=2&rating=5,4", SORT_RELEVANT, 0x18, -1, 0, 5 },
+	{ "product_id=2&rating=5%2C4", SORT_RELEVANT, 0x18, -1, 0, 5 },
+	{ "product_id=2&rating=1", SORT_RELEVANT, 0x01, -1, 0, 5 },
+	{ "product_id=2&rating=1,2,3,4,5", SORT_RELEVANT, 0x1f, -1, 0, 5 },
+	{ "product_id=2&has_photos=true", SORT_RELEVANT, 0x1f, 1, 0, 5 },
+	{ "product_id=2&has_photos=false", SORT_RELEVANT, 0x1f, 0, 0, 5 },
+	{ "product_id=2&has_photos=%74rue", SORT_RELEVANT, 0x1f, 1, 0, 5 },
+	{ "product_id=2&sort=rating_desc", SORT_RATING_DESC, 0x1f, -1, 0, 5 },
+	{ "product_id=2&sort=rating_asc", SORT_RATING_ASC, 0x1f, -1, 0, 5 },
+	{ "product_id=2&cursor=", SORT_RELEVANT, 0x1f, -1, 1, 5 },
+	{ "cursor=&count=10&product_id=2", SORT_RELEVANT, 0x1f, -1, 1, 10 },
+	{ "product_id=2&cursor", SORT_RELEVANT, 0x1f, -1, 1, 5 },
+	{ "product_id=2&sort=newest&rating=3&has_photos=false&cursor=&count=1",
+	    SORT_NEWEST, 0x04, 0, 1, 1 },
+	/* Unknown parameters are still ignored, repeated or not. */
+	{ "product_id=2&ratings=9&photos=x&photos=y&page_cursor=z",
+	    SORT_RELEVANT, 0x1f, -1, 0, 5 },
+};
+
+/* Good Part 2 list queries: filters, sorts, an empty cursor. */
+START_TEST(args_list_part2)
+{
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL, NULL);
+	const struct list_row	*r;
+	const char		*field, *complaint;
+	size_t			 i;
+
+	row_reset();
+	for (i = 0; i < NROWS(list_rows); i++) {
+		r = &list_rows[i];
+		memset(&ctx, 0x5a, sizeof(ctx));	/* stale, as in a worker */
+		field = complaint = NULL;
+		if (router_args(route, NULL, 0, r->qs, &ctx, &field,
+		    &complaint) != 0) {
+			row_fail("\"%s\": rejected: %s %s", r->qs,
+			    field ? field : "(null)",
+			    complaint ? complaint : "(null)");
+			continue;
+		}
+		if (ctx.num[LIST_PRODUCT] != 2 || ctx.num[LIST_SORT] != r->sort ||
+		    ctx.num[LIST_RATING] != r->ratings ||
+		    ctx.num[LIST_COUNT] != r->count)
+			row_fail("\"%s\": product %lld sort %lld ratings %#llx "
+			    "count %lld", r->qs, (long long)ctx.num[LIST_PRODUCT],
+			    (long long)ctx.num[LIST_SORT],
+			    (long long)ctx.num[LIST_RATING],
+			    (long long)ctx.num[LIST_COUNT]);
+		if (r->photos < 0 ? ctx.arg[LIST_PHOTOS] != NULL :
+		    ctx.arg[LIST_PHOTOS] == NULL ||
+		    ctx.num[LIST_PHOTOS] != r->photos)
+			row_fail("\"%s\": has_photos %s/%lld, want %d", r->qs,
+			    ctx.arg[LIST_PHOTOS] ? ctx.arg[LIST_PHOTOS] : "(null)",
+			    (long long)ctx.num[LIST_PHOTOS], r->photos);
+		if (ctx.has_cursor != r->has_cursor)
+			row_fail("\"%s\": has_cursor %d, want %d", r->qs,
+			    ctx.has_cursor, r->has_cursor);
+	}
+	ROWS_DONE();
+}
+END_TEST
+
+/* The token cursor_encode writes for c, in a static buffer. */
+static const char *
+token(const struct cursor *c)
+{
+	static char	 tok[CURSOR_LEN + 1];
+
+	cursor_encode(c, tok);
+	return tok;
+}
+
+/*
+ * A token is good only for the list it came from (list_check): its
+ * product, sort and filters, where "rating=1,2,3,4,5" is no filter and
+ * "5,4" is "4,5"; count may change.  Rows: the token's list, the query
+ * it is sent with, and whether router_args takes it.
+ */
+struct token_row {
+	struct cursor	 c;
+	const char	*qs;		/* "&cursor=<token>" is appended */
+	int		 good;
+};
+
+#define ANY_RATING	VALID_RATINGS_ALL
+static const struct token_row token_rows[] = {
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2", 1 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2&count=50", 1 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2&sort=relevant&rating=1,2,3,4,5", 1 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=002", 1 },
+	{ { SORT_NEWEST, 0x18, PHOTOS_WITH, 2, 99, 0, 7 },
+	    "product_id=2&sort=newest&rating=5,4&has_photos=true", 1 },
+	{ { SORT_RATING_ASC, 0x01, PHOTOS_WITHOUT, 2147483647, 1, 99, 7 },
+	    "product_id=2147483647&sort=rating_asc&rating=1&has_photos=false", 1 },
+	/* Another product. */
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 3, 99, 0, 7 },
+	    "product_id=2", 0 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=3", 0 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 2147483647, 99, 0, 7 },
+	    "product_id=1", 0 },
+	/* Another sort, the default included. */
+	{ { SORT_NEWEST, ANY_RATING, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2", 0 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2&sort=newest", 0 },
+	{ { SORT_RATING_DESC, ANY_RATING, PHOTOS_ANY, 2, 4, 99, 7 },
+	    "product_id=2&sort=rating_asc", 0 },
+	{ { SORT_HELPFUL, ANY_RATING, PHOTOS_ANY, 2, 4, 99, 7 },
+	    "product_id=2&sort=relevant", 0 },
+	/* Another rating filter: none, another set, a subset, a superset. */
+	{ { SORT_RELEVANT, 0x18, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2", 0 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2&rating=5", 0 },
+	{ { SORT_RELEVANT, 0x18, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2&rating=5", 0 },
+	{ { SORT_RELEVANT, 0x18, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2&rating=3,4,5", 0 },
+	/* Another photos filter: each of the three states against the others. */
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_WITH, 2, 99, 0, 7 },
+	    "product_id=2", 0 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_WITH, 2, 99, 0, 7 },
+	    "product_id=2&has_photos=false", 0 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_WITHOUT, 2, 99, 0, 7 },
+	    "product_id=2", 0 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_WITHOUT, 2, 99, 0, 7 },
+	    "product_id=2&has_photos=true", 0 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2&has_photos=true", 0 },
+	{ { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY, 2, 99, 0, 7 },
+	    "product_id=2&has_photos=false", 0 },
+};
+
+START_TEST(args_cursor_tokens)
+{
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL, NULL);
+	const struct token_row	*r;
+	const char		*field, *complaint;
+	char			 qs[256];
+	size_t			 i;
+	int			 rc;
+
+	row_reset();
+	for (i = 0; i < NROWS(token_rows); i++) {
+		r = &token_rows[i];
+		snprintf(qs, sizeof(qs), "%s&cursor=%s", r->qs, token(&r->c));
+		memset(&ctx, 0, sizeof(ctx));
+		field = complaint = NULL;
+		rc = router_args(route, NULL, 0, qs, &ctx, &field, &complaint);
+		if (r->good && rc != 0)
+			row_fail("\"%s\": rejected: %s %s", qs,
+			    field ? field : "(null)",
+			    complaint ? complaint : "(null)");
+		else if (r->good && (ctx.has_cursor != 2 ||
+		    ctx.cursor.id != r->c.id || ctx.cursor.a != r->c.a ||
+		    ctx.cursor.b != r->c.b))
+			row_fail("\"%s\": has_cursor %d, position %lld/%lld/%d",
+			    qs, ctx.has_cursor, (long long)ctx.cursor.a,
+			    (long long)ctx.cursor.b, (int)ctx.cursor.id);
+		else if (!r->good && rc == 0)
+			row_fail("\"%s\": accepted", qs);
+		else if (!r->good && (field == NULL ||
+		    strcmp(field, "cursor") != 0 || complaint == NULL ||
+		    strcmp(complaint,
+		    "was made for another product, sort or filter") != 0))
+			row_fail("\"%s\": %s %s, want cursor was made for ...",
+			    qs, field ? field : "(null)",
+			    complaint ? complaint : "(null)");
+	}
+	ROWS_DONE();
+}
+END_TEST
+
+/* A real token is still not allowed with page=, and one altered is bad. */
+START_TEST(args_cursor_token_misuse)
+{
+	static const struct cursor c = { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY,
+	    2, 99, 0, 7 };
+	const struct route	*route = route_of(HTTP_GET, "/reviews", NULL, NULL);
+	const char		*field, *complaint;
+	char			 qs[256];
+	size_t			 len;
+
+	snprintf(qs, sizeof(qs), "product_id=2&page=1&cursor=%s", token(&c));
+	ck_assert_int_eq(router_args(route, NULL, 0, qs, &ctx, &field,
+	    &complaint), -1);
+	ck_assert_str_eq(field, "cursor");
+	ck_assert_str_eq(complaint, "must not be given with page");
+
+	/* Its last character changed, then its last one dropped. */
+	snprintf(qs, sizeof(qs), "product_id=2&cursor=%s", token(&c));
+	len = strlen(qs);
+	qs[len - 1] = qs[len - 1] == 'A' ? 'B' : 'A';
+	ck_assert_int_eq(router_args(route, NULL, 0, qs, &ctx, &field,
+	    &complaint), -1);
+	ck_assert_str_eq(field, "cursor");
+	ck_assert_str_eq(complaint,
+	    "must be empty or a next_cursor of an earlier answer");
+	qs[len - 1] = '\0';
+	ck_assert_int_eq(router_args(route, NULL, 0, qs, &ctx, &field,
+	    &complaint), -1);
+	ck_assert_str_eq(field, "cursor");
+
+	/* Percent-encoded, it is the same token. */
+	snprintf(qs, sizeof(qs), "product_id=2&cursor=%%%02X%s",
+	    (unsigned char)token(&c)[0], token(&c) + 1);
+	ck_assert_int_eq(router_args(route, NULL, 0, qs, &ctx, &field,
+	    &complaint), 0);
+	ck_assert_int_eq(ctx.has_cursor, 2);
+}
+END_TEST
+
+/*
+ * router_dispatch keeps one context for every request: what one request
+ * left (a cursor, product ids) is gone in the next.
+ */
+START_TEST(args_nothing_carried_over)
+{
+	static const struct cursor c = { SORT_RELEVANT, ANY_RATING, PHOTOS_ANY,
+	    2, 99, 0, 7 };
+	const struct route	*list = route_of(HTTP_GET, "/reviews", NULL, NULL);
+	const struct route	*meta = route_of(HTTP_GET, "/reviews/meta", NULL,
+				    NULL);
+	const char		*field, *complaint;
+	char			 qs[256];
+
+	memset(&ctx, 0, sizeof(ctx));
+	snprintf(qs, sizeof(qs), "product_id=2&cursor=%s", token(&c));
+	ck_assert_int_eq(router_args(list, NULL, 0, qs, &ctx, &field,
+	    &complaint), 0);
+	ck_assert_int_eq(ctx.has_cursor, 2);
+	ck_assert_int_eq(router_args(list, NULL, 0, "product_id=3", &ctx,
+	    &field, &complaint), 0);
+	ck_assert_int_eq(ctx.has_cursor, 0);
+
+	ck_assert_int_eq(router_args(meta, NULL, 0, "product_ids=4,5,6", &ctx,
+	    &field, &complaint), 0);
+	ck_assert_uint_eq(ctx.nids, 3);
+	ck_assert_int_eq(router_args(meta, NULL, 0, "product_id=4", &ctx,
+	    &field, &complaint), 0);
+	ck_assert_uint_eq(ctx.nids, 0);
+	ck_assert_ptr_null(ctx.arg[META_PRODUCTS]);
 }
 END_TEST
 
@@ -457,6 +779,164 @@ START_TEST(args_meta)
 	    "product_id=9&product_id=9", &ctx, &field, &complaint), -1);
 	ck_assert_str_eq(field, "product_id");
 	ck_assert_str_eq(complaint, "must be given only once");
+}
+END_TEST
+
+/* GET /reviews/meta with Part 2's parameters. */
+struct meta_row {
+	const char	*qs;
+	int64_t		 product;	/* 0: product_ids instead */
+	int		 stats;
+	size_t		 nids;
+	int32_t		 ids[3];
+};
+
+static const struct meta_row meta_rows[] = {
+	{ "product_id=9", 9, 0, 0, { 0 } },
+	{ "product_id=9&stats=false", 9, 0, 0, { 0 } },
+	{ "product_id=9&stats=true", 9, 1, 0, { 0 } },
+	{ "stats=true&product_id=9", 9, 1, 0, { 0 } },
+	{ "product_ids=9", 0, 0, 1, { 9 } },
+	{ "product_ids=3,1,2", 0, 0, 3, { 3, 1, 2 } },
+	{ "product_ids=3%2C1%2C2&stats=true", 0, 1, 3, { 3, 1, 2 } },
+	{ "product_ids=2147483647,007", 0, 0, 2, { 2147483647, 7 } },
+	{ "product%5Fids=5", 0, 0, 1, { 5 } },
+	{ "product_ids=5&page=0&sort=x&product_idss=1", 0, 0, 1, { 5 } },
+};
+
+START_TEST(args_meta_part2)
+{
+	const struct route	*route = route_of(HTTP_GET, "/reviews/meta",
+				    NULL, NULL);
+	const struct meta_row	*r;
+	const char		*field, *complaint;
+	size_t			 i, j;
+
+	row_reset();
+	for (i = 0; i < NROWS(meta_rows); i++) {
+		r = &meta_rows[i];
+		memset(&ctx, 0x5a, sizeof(ctx));
+		field = complaint = NULL;
+		if (router_args(route, NULL, 0, r->qs, &ctx, &field,
+		    &complaint) != 0) {
+			row_fail("\"%s\": rejected: %s %s", r->qs,
+			    field ? field : "(null)",
+			    complaint ? complaint : "(null)");
+			continue;
+		}
+		if (ctx.num[META_STATS] != r->stats)
+			row_fail("\"%s\": stats %lld, want %d", r->qs,
+			    (long long)ctx.num[META_STATS], r->stats);
+		if (r->product != 0 && (ctx.arg[META_PRODUCTS] != NULL ||
+		    ctx.num[META_PRODUCT] != r->product || ctx.nids != 0))
+			row_fail("\"%s\": product %lld, %zu ids", r->qs,
+			    (long long)ctx.num[META_PRODUCT], ctx.nids);
+		if (r->product == 0 && (ctx.arg[META_PRODUCT] != NULL ||
+		    ctx.arg[META_PRODUCTS] == NULL || ctx.nids != r->nids)) {
+			row_fail("\"%s\": %zu ids, want %zu", r->qs, ctx.nids,
+			    r->nids);
+			continue;
+		}
+		for (j = 0; j < r->nids; j++)
+			if (ctx.ids[j] != r->ids[j])
+				row_fail("\"%s\": id %zu is %d, want %d", r->qs,
+				    j, (int)ctx.ids[j], (int)r->ids[j]);
+	}
+	ROWS_DONE();
+}
+END_TEST
+
+static const struct bad_row meta_bad_rows[] = {
+	{ "", "product_id", "is required" },
+	{ "stats=true", "product_id", "is required" },
+	{ "product_idz=1", "product_id", "is required" },
+	{ "product_ids=1&product_id=1", "product_ids",
+	    "must not be given with product_id" },
+	{ "product_id=1&product_ids=2", "product_ids",
+	    "must not be given with product_id" },
+	{ "product_id=&product_ids=", "product_ids",
+	    "must not be given with product_id" },
+	{ "product_ids=1,1", "product_ids", "must be 1 to 100 product ids "
+	    "(integers between 1 and 2147483647), comma-separated, each at "
+	    "most once" },
+	{ "product_ids=7,07", "product_ids", NULL },
+	{ "product_ids=", "product_ids", NULL },
+	{ "product_ids", "product_ids", NULL },
+	{ "product_ids=1,", "product_ids", NULL },
+	{ "product_ids=,1", "product_ids", NULL },
+	{ "product_ids=1,,2", "product_ids", NULL },
+	{ "product_ids=0", "product_ids", NULL },
+	{ "product_ids=2147483648", "product_ids", NULL },
+	{ "product_ids=x", "product_ids", NULL },
+	{ "product_ids=1+2", "product_ids", NULL },
+	{ "product_ids=1%20,2", "product_ids", NULL },
+	{ "product_ids=1;2", "product_ids", NULL },
+	{ "product_ids=1%00", "product_ids",
+	    "has a malformed percent-encoding or a NUL byte" },
+	{ "product_ids=1&product_ids=2", "product_ids",
+	    "must be given only once" },
+	{ "product_id=1&stats=yes", "stats", "must be true or false" },
+	{ "product_id=1&stats=1", "stats", NULL },
+	{ "product_id=1&stats=TRUE", "stats", NULL },
+	{ "product_id=1&stats=", "stats", NULL },
+	{ "product_ids=1&stats=on", "stats", NULL },
+	{ "product_id=1&stats=true&stats=true", "stats",
+	    "must be given only once" },
+	{ "product_id=1&product_id=1", "product_id", "must be given only once" },
+};
+
+/* Bad meta queries, each a 400 naming its own field. */
+START_TEST(args_meta_bad)
+{
+	const struct route	*route = route_of(HTTP_GET, "/reviews/meta",
+				    NULL, NULL);
+	const struct bad_row	*r;
+	const char		*field, *complaint;
+	size_t			 i;
+
+	row_reset();
+	for (i = 0; i < NROWS(meta_bad_rows); i++) {
+		r = &meta_bad_rows[i];
+		memset(&ctx, 0, sizeof(ctx));
+		field = complaint = NULL;
+		if (router_args(route, NULL, 0, r->qs, &ctx, &field,
+		    &complaint) == 0)
+			row_fail("\"%s\": accepted", r->qs);
+		else if (field == NULL || strcmp(field, r->field) != 0)
+			row_fail("\"%s\": field %s, want %s", r->qs,
+			    field ? field : "(null)", r->field);
+		else if (complaint == NULL || (r->complaint != NULL &&
+		    strcmp(complaint, r->complaint) != 0))
+			row_fail("\"%s\": complaint \"%s\", want \"%s\"", r->qs,
+			    complaint ? complaint : "(null)",
+			    r->complaint ? r->complaint : "any");
+	}
+	ROWS_DONE();
+}
+END_TEST
+
+/* product_ids=: 100 ids pass in order, 101 are a 400 naming it. */
+START_TEST(args_meta_many_ids)
+{
+	const struct route	*route = route_of(HTTP_GET, "/reviews/meta",
+				    NULL, NULL);
+	const char		*field, *complaint;
+	static char		 qs[2048];
+	size_t			 o, i;
+
+	o = (size_t)snprintf(qs, sizeof(qs), "stats=true&product_ids=");
+	for (i = 1; i <= VALID_IDS_MAX; i++)
+		o += (size_t)snprintf(qs + o, sizeof(qs) - o, "%s%zu",
+		    i > 1 ? "," : "", 2147483648u - i);
+	ck_assert_int_eq(router_args(route, NULL, 0, qs, &ctx, &field,
+	    &complaint), 0);
+	ck_assert_uint_eq(ctx.nids, VALID_IDS_MAX);
+	ck_assert_int_eq(ctx.ids[0], 2147483647);
+	ck_assert_int_eq(ctx.ids[VALID_IDS_MAX - 1], 2147483648u - VALID_IDS_MAX);
+	snprintf(qs + o, sizeof(qs) - o, ",1");
+	ck_assert_int_eq(router_args(route, NULL, 0, qs, &ctx, &field,
+	    &complaint), -1);
+	ck_assert_str_eq(field, "product_ids");
 }
 END_TEST
 
@@ -571,8 +1051,15 @@ check_suite(void)
 	tcase_add_test(tc, args_defaults);
 	tcase_add_test(tc, args_good);
 	tcase_add_test(tc, args_bad);
+	tcase_add_test(tc, args_list_part2);
+	tcase_add_test(tc, args_cursor_tokens);
+	tcase_add_test(tc, args_cursor_token_misuse);
+	tcase_add_test(tc, args_nothing_carried_over);
 	tcase_add_test(tc, args_too_long);
 	tcase_add_test(tc, args_meta);
+	tcase_add_test(tc, args_meta_part2);
+	tcase_add_test(tc, args_meta_bad);
+	tcase_add_test(tc, args_meta_many_ids);
 	tcase_add_test(tc, args_review_id);
 	tcase_add_test(tc, args_put_query_ignored);
 	suite_add_tcase(s, tc);

@@ -156,6 +156,88 @@ static const struct str_row sort_rows[] = {
 	{ "relevance", 0, 0 },
 	{ "0", 0, 0 },
 	{ "1", 0, 0 },
+	/* Part 2's two rating sorts, as exact and case-sensitive. */
+	{ "rating_desc", 1, SORT_RATING_DESC },
+	{ "rating_asc", 1, SORT_RATING_ASC },
+	{ "RATING_DESC", 0, 0 },
+	{ "Rating_asc", 0, 0 },
+	{ "rating", 0, 0 },
+	{ "rating_", 0, 0 },
+	{ "rating-desc", 0, 0 },
+	{ "ratingdesc", 0, 0 },
+	{ "rating_desc ", 0, 0 },
+	{ "rating_asc\n", 0, 0 },
+	{ "rating_descx", 0, 0 },
+	{ "3", 0, 0 },
+	{ "4", 0, 0 },
+};
+
+/* rating= of GET /reviews: a set of ratings, as bit r - 1 per rating r. */
+static const struct str_row ratings_rows[] = {
+	{ "1", 1, 0x01 },
+	{ "5", 1, 0x10 },
+	{ "4,5", 1, 0x18 },
+	{ "5,4", 1, 0x18 },		/* a set: the order does not matter */
+	{ "3,1", 1, 0x05 },
+	{ "1,2,3,4,5", 1, VALID_RATINGS_ALL },
+	{ "5,4,3,2,1", 1, VALID_RATINGS_ALL },
+	{ "2,4", 1, 0x0a },
+	{ "0", 0, 0 },
+	{ "6", 0, 0 },
+	{ "9", 0, 0 },
+	{ "4,4", 0, 0 },		/* each at most once */
+	{ "5,4,5", 0, 0 },
+	{ "1,2,3,4,5,1", 0, 0 },
+	{ "1,2,3,4,5,6", 0, 0 },
+	{ "4,", 0, 0 },
+	{ ",4", 0, 0 },
+	{ ",", 0, 0 },
+	{ "", 0, 0 },
+	/*
+	 * One digit per rating: "04" is not a rating of 1..5 spelled with a
+	 * leading zero here, unlike product_id's "007" (API.md lists the
+	 * values "1".."5"; a set filter has no use for other spellings).
+	 */
+	{ "04", 0, 0 },
+	{ "4,05", 0, 0 },
+	{ "45", 0, 0 },
+	{ "4,,5", 0, 0 },
+	{ "4 5", 0, 0 },
+	{ "4, 5", 0, 0 },
+	{ " 4", 0, 0 },
+	{ "4 ", 0, 0 },
+	{ "4;5", 0, 0 },
+	{ "4%2C5", 0, 0 },		/* decoding is the query parser's job */
+	{ "4.5", 0, 0 },
+	{ "-1", 0, 0 },
+	{ "+4", 0, 0 },
+	{ "4\n", 0, 0 },
+	{ "a", 0, 0 },
+	{ "\xd9\xa4", 0, 0 },	/* ARABIC-INDIC DIGIT FOUR */
+	{ "\xef\xbc\x94", 0, 0 },	/* FULLWIDTH DIGIT FOUR */
+};
+
+/* has_photos= and stats=: exactly the two words, as 0 and 1. */
+static const struct str_row bool_rows[] = {
+	{ "false", 1, 0 },
+	{ "true", 1, 1 },
+	{ "TRUE", 0, 0 },
+	{ "True", 0, 0 },
+	{ "FALSE", 0, 0 },
+	{ "1", 0, 0 },
+	{ "0", 0, 0 },
+	{ "yes", 0, 0 },
+	{ "no", 0, 0 },
+	{ "on", 0, 0 },
+	{ "t", 0, 0 },
+	{ "f", 0, 0 },
+	{ "", 0, 0 },
+	{ "true ", 0, 0 },
+	{ " true", 0, 0 },
+	{ "truee", 0, 0 },
+	{ "tru", 0, 0 },
+	{ "false\n", 0, 0 },
+	{ "null", 0, 0 },
 };
 
 /* Walk a valid_str table; a rejected input leaves *out untouched. */
@@ -228,6 +310,39 @@ START_TEST(str_sort)
 }
 END_TEST
 
+/* rating=: "4,5", each of 1..5 at most once, no empty item. */
+START_TEST(str_ratings)
+{
+	str_rows(VALID_RATINGS, ratings_rows, NROWS(ratings_rows));
+}
+END_TEST
+
+/* Long rating lists fail at their first repeat, whatever follows. */
+START_TEST(str_ratings_long)
+{
+	char	*s;
+	int64_t	 out = -42;
+
+	s = repeat("1,2,3,4,5,", 1000);	/* ends with a comma, repeats */
+	ck_assert_ptr_nonnull(valid_str(VALID_RATINGS, s, &out));
+	free(s);
+	s = repeat("5", 10000);
+	ck_assert_ptr_nonnull(valid_str(VALID_RATINGS, s, &out));
+	free(s);
+	s = repeat(",", 10000);
+	ck_assert_ptr_nonnull(valid_str(VALID_RATINGS, s, &out));
+	free(s);
+	ck_assert_int_eq(out, -42);
+}
+END_TEST
+
+/* has_photos= and stats=: true or false, nothing else. */
+START_TEST(str_bool)
+{
+	str_rows(VALID_BOOL, bool_rows, NROWS(bool_rows));
+}
+END_TEST
+
 /* A rejection explains itself in words that follow the field's name. */
 START_TEST(str_complaints)
 {
@@ -243,6 +358,168 @@ START_TEST(str_complaints)
 	    "must be an integer between 1 and 2147483647");
 	ck_assert_str_eq(valid_str(VALID_SORT, "x", &out),
 	    "must be one of newest, helpful, relevant, rating_desc, rating_asc");
+	ck_assert_str_eq(valid_str(VALID_SORT, "RATING_DESC", &out),
+	    "must be one of newest, helpful, relevant, rating_desc, rating_asc");
+	ck_assert_str_eq(valid_str(VALID_BOOL, "yes", &out),
+	    "must be true or false");
+	ck_assert_str_eq(valid_str(VALID_RATINGS, "4,4", &out),
+	    "must be ratings 1 to 5, comma-separated, each at most once");
+	ck_assert_str_eq(valid_complaint(VALID_RATINGS),
+	    "must be ratings 1 to 5, comma-separated, each at most once");
+	ck_assert_str_eq(valid_complaint(VALID_PRODUCT_IDS),
+	    "must be 1 to 100 product ids (integers between 1 and 2147483647), "
+	    "comma-separated, each at most once");
+	ck_assert_str_eq(valid_complaint(VALID_CURSOR),
+	    "must be empty or a next_cursor of an earlier answer");
+}
+END_TEST
+
+/* valid_id_list: one row per product_ids= value, and the ids it holds. */
+struct ids_row {
+	const char	*in;
+	int		 good;
+	size_t		 n;
+	int32_t		 want[4];
+};
+
+static const struct ids_row ids_rows[] = {
+	{ "1", 1, 1, { 1 } },
+	{ "2147483647", 1, 1, { 2147483647 } },
+	{ "3,1,2", 1, 3, { 3, 1, 2 } },		/* in the order given */
+	{ "2,1", 1, 2, { 2, 1 } },
+	{ "1,2147483647", 1, 2, { 1, 2147483647 } },
+	/*
+	 * Each id as product_id= takes it: digits, leading zeros allowed
+	 * ("007" is 7 there too).
+	 */
+	{ "007", 1, 1, { 7 } },
+	{ "1,007,3", 1, 3, { 1, 7, 3 } },
+	{ "02147483647", 1, 1, { 2147483647 } },
+	{ "0", 0, 0, { 0 } },
+	{ "00", 0, 0, { 0 } },
+	{ "1,0", 0, 0, { 0 } },
+	{ "1,1", 0, 0, { 0 } },
+	{ "1,2,1", 0, 0, { 0 } },
+	/* At most once means the product, however it is spelled. */
+	{ "7,07", 0, 0, { 0 } },
+	{ "007,7", 0, 0, { 0 } },
+	{ "1,", 0, 0, { 0 } },
+	{ ",1", 0, 0, { 0 } },
+	{ ",", 0, 0, { 0 } },
+	{ "", 0, 0, { 0 } },
+	{ "1,,2", 0, 0, { 0 } },
+	{ "2147483648", 0, 0, { 0 } },
+	{ "1,2147483648", 0, 0, { 0 } },
+	{ "4294967297", 0, 0, { 0 } },		/* 2^32 + 1: no wrap to 1 */
+	{ "99999999999999999999", 0, 0, { 0 } },
+	{ "x", 0, 0, { 0 } },
+	{ "1,x", 0, 0, { 0 } },
+	{ "1x", 0, 0, { 0 } },
+	{ " 1", 0, 0, { 0 } },
+	{ "1 ", 0, 0, { 0 } },
+	{ "1, 2", 0, 0, { 0 } },
+	{ "1 ,2", 0, 0, { 0 } },
+	{ "1 2", 0, 0, { 0 } },
+	{ "1;2", 0, 0, { 0 } },
+	{ "1%2C2", 0, 0, { 0 } },		/* the query parser decodes */
+	{ "-1", 0, 0, { 0 } },
+	{ "+1", 0, 0, { 0 } },
+	{ "1.0", 0, 0, { 0 } },
+	{ "1e3", 0, 0, { 0 } },
+	{ "0x10", 0, 0, { 0 } },
+	{ "1\n", 0, 0, { 0 } },
+	{ "\xd9\xa1", 0, 0, { 0 } },		/* ARABIC-INDIC DIGIT ONE */
+};
+
+/* product_ids=: a list of product ids, none twice, order kept. */
+START_TEST(id_list_rows)
+{
+	const struct ids_row	*r;
+	const char		*bad;
+	int32_t			 ids[VALID_IDS_MAX];
+	size_t			 i, j, n;
+
+	row_reset();
+	for (i = 0; i < NROWS(ids_rows); i++) {
+		r = &ids_rows[i];
+		n = 999;
+		bad = valid_id_list(r->in, ids, &n);
+		if (r->good && bad != NULL)
+			row_fail("\"%s\" rejected: %s", show(r->in), bad);
+		else if (!r->good && bad == NULL)
+			row_fail("\"%s\" accepted (%zu ids)", show(r->in), n);
+		else if (r->good && n != r->n)
+			row_fail("\"%s\" gave %zu ids, want %zu", show(r->in),
+			    n, r->n);
+		else if (r->good)
+			for (j = 0; j < n; j++)
+				if (ids[j] != r->want[j])
+					row_fail("\"%s\" id %zu is %d, want %d",
+					    show(r->in), j, (int)ids[j],
+					    (int)r->want[j]);
+	}
+	ROWS_DONE();
+}
+END_TEST
+
+/*
+ * "first,first+1,...": n ids from first in a buffer the caller frees; with
+ * dup, the last one repeats the first.
+ */
+static char *
+id_list(int64_t first, size_t n, int dup)
+{
+	char	*s = malloc(n * 12 + 1);
+	size_t	 i, o = 0;
+
+	ck_assert_ptr_nonnull(s);
+	s[0] = '\0';
+	for (i = 0; i < n; i++)
+		o += (size_t)sprintf(s + o, "%s%lld", i ? "," : "",
+		    (long long)(dup && i == n - 1 ? first : first + (int64_t)i));
+	return s;
+}
+
+/* 1 to 100 ids: 100 pass in order, 101 do not, a far repeat is seen. */
+START_TEST(id_list_bounds)
+{
+	int32_t	 ids[VALID_IDS_MAX + 8];
+	size_t	 n, i;
+	char	*s;
+
+	/* The longest list there is: 100 ten-digit ids. */
+	s = id_list(2147483647 - VALID_IDS_MAX + 1, VALID_IDS_MAX, 0);
+	ck_assert_ptr_null(valid_id_list(s, ids, &n));
+	ck_assert_uint_eq(n, VALID_IDS_MAX);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(ids[i], 2147483647 - VALID_IDS_MAX + 1 + (int)i);
+	free(s);
+
+	s = id_list(1, VALID_IDS_MAX, 0);
+	ck_assert_ptr_null(valid_id_list(s, ids, &n));
+	ck_assert_uint_eq(n, VALID_IDS_MAX);
+	ck_assert_int_eq(ids[0], 1);
+	ck_assert_int_eq(ids[VALID_IDS_MAX - 1], VALID_IDS_MAX);
+	free(s);
+
+	/* 101 ids: refused, and nothing written past the caller's 100. */
+	for (i = 0; i < VALID_IDS_MAX + 8; i++)
+		ids[i] = -7;
+	s = id_list(1, VALID_IDS_MAX + 1, 0);
+	ck_assert_ptr_eq(valid_id_list(s, ids, &n),
+	    valid_complaint(VALID_PRODUCT_IDS));
+	for (i = VALID_IDS_MAX; i < VALID_IDS_MAX + 8; i++)
+		ck_assert_int_eq(ids[i], -7);
+	free(s);
+
+	s = id_list(1, 1000, 0);
+	ck_assert_ptr_nonnull(valid_id_list(s, ids, &n));
+	free(s);
+
+	/* The 100th repeats the 1st. */
+	s = id_list(5, VALID_IDS_MAX, 1);
+	ck_assert_ptr_nonnull(valid_id_list(s, ids, &n));
+	free(s);
 }
 END_TEST
 
@@ -659,7 +936,15 @@ check_suite(void)
 	tcase_add_test(tc, str_count);
 	tcase_add_test(tc, str_rating);
 	tcase_add_test(tc, str_sort);
+	tcase_add_test(tc, str_ratings);
+	tcase_add_test(tc, str_ratings_long);
+	tcase_add_test(tc, str_bool);
 	tcase_add_test(tc, str_complaints);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("valid_id_list");
+	tcase_add_test(tc, id_list_rows);
+	tcase_add_test(tc, id_list_bounds);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("valid_json_int");

@@ -45,6 +45,136 @@ hostile "duplicate page, encoded name" 400 page GET "/reviews?product_id=1&page=
 hostile "duplicate sort" 400 sort GET "/reviews?product_id=1&sort=newest&sort=newest"
 hostile "meta duplicate product_id" 400 product_id GET "/reviews/meta?product_id=1&product_id=1"
 
+# --- Part 2: filters, rating sorts, cursor; meta's stats and product_ids ----
+# Through NGINX as sent and under /api (its one prefix rewrite must pass
+# the query string through untouched).
+note "hostile: Part 2 parameters (rating, has_photos, sort, cursor, stats, product_ids), with and without /api"
+# A real next_cursor: the first page of one review of a product with two
+# or more, by the default sort and no filter.
+TP=$(sql "SELECT product_id FROM reviews WHERE NOT reported GROUP BY product_id
+    HAVING count(*) >= 2 ORDER BY product_id LIMIT 1")
+[[ "$TP" =~ ^[0-9]+$ ]] || bail_out "no product with two reviews for a real cursor"
+req GET "/reviews?product_id=$TP&count=1&cursor="
+TOKEN=$(jq -r '.next_cursor // empty' <<<"$BODY" 2>/dev/null)
+if [[ "$STATUS" = 200 && "$TOKEN" =~ ^[A-Za-z0-9_-]+$ ]]; then
+	ok "a real next_cursor of product $TP (count=1): URL-safe"
+	# The same token is good again (the rows below refuse it only for
+	# what they change).
+	req GET "/reviews?product_id=$TP&count=1&cursor=$TOKEN"
+	expect "the real token, as given" 200
+else
+	bad "no next_cursor for product $TP: status $STATUS, body $BODY"
+	TOKEN=AQIfAAAAAAIAAAFr6KEYAAAAAAAAAAAAAAAABZ9B_yU5ff2e
+fi
+# One character in the middle changed, to another of the alphabet.
+mid=$(( ${#TOKEN} / 2 ))
+[ "${TOKEN:mid:1}" = A ] && sub=B || sub=A
+ALTERED=${TOKEN:0:mid}$sub${TOKEN:mid+1}
+OTHER=$((TP + 1))
+# What each refusal says: an altered token is no token of ours; a good
+# one for another list says so.
+NOT_TOKEN="cursor must be empty or a next_cursor of an earlier answer"
+FOREIGN="cursor was made for another product, sort or filter"
+# forge_token SORT RATINGS PHOTOS PRODUCT A B ID: the token cursor.c
+# writes for those fields (its layout, cursor.h: version 1, the fields
+# big-endian, hash_bytes of those 28 bytes, base64url), made here to send
+# tokens the service never writes but whose check is right (it is no
+# secret).  Bash's arithmetic is 64-bit and wraps as C's uint64_t does;
+# its >> is arithmetic, hence the masks.
+forge_mix() {	# hash.h's hash_mix, into MIX
+	local z=$1
+	z=$(( (z ^ ((z >> 30) & ((1 << 34) - 1))) * 0xBF58476D1CE4E5B9 ))
+	z=$(( (z ^ ((z >> 27) & ((1 << 37) - 1))) * 0x94D049BB133111EB ))
+	MIX=$(( z ^ ((z >> 31) & ((1 << 33) - 1)) ))
+}
+forge_token() {
+	local b=(1 "$1" "$2" "$3") v k i j w h
+	for v in "$4:4" "$5:8" "$6:8" "$7:4"; do
+		for ((k = ${v#*:} - 1; k >= 0; k--)); do
+			b+=($(( (${v%:*} >> (8 * k)) & 255 )))
+		done
+	done
+	h=$(( 0x9E3779B97F4A7C15 ^ 28 ))
+	for ((i = 0; i < 24; i += 8)); do
+		for ((w = 0, j = 0; j < 8; j++)); do
+			w=$(( w | b[i + j] << (8 * j) ))
+		done
+		forge_mix $(( h ^ w )); h=$MIX
+	done
+	w=$(( b[24] | b[25] << 8 | b[26] << 16 | b[27] << 24 ))
+	forge_mix $(( h ^ w ^ (4 << 59) )); h=$MIX
+	for ((k = 7; k >= 0; k--)); do b+=($(( (h >> (8 * k)) & 255 ))); done
+	printf "$(printf '\\x%02x' "${b[@]}")" | base64 -w0 | tr '+/' '-_'
+}
+# The forger is cursor.c's layout: it writes the real token for the
+# fields of that first page's review (relevant: the score, then its id).
+read -r TID TSCORE <<<"$(sql "SELECT id, date_ms + 2592000000 * helpfulness FROM reviews
+    WHERE product_id = $TP AND NOT reported
+    ORDER BY date_ms + 2592000000 * helpfulness DESC, id DESC LIMIT 1" | tr '|' ' ')"
+if [ "$(forge_token 2 31 0 "$TP" "$TSCORE" 0 "$TID")" = "$TOKEN" ]; then
+	ok "forge_token writes the real token for its fields"
+else
+	bad "forge_token wrote $(forge_token 2 31 0 "$TP" "$TSCORE" 0 "$TID") for the real $TOKEN (review $TID, score $TSCORE)"
+fi
+IDS101=$(seq -s, 1 101)
+IDS100=$(seq -s, 1 100)
+for pre in "" /api; do
+	L="$pre/reviews?product_id=1"
+	for q in "rating=0" "rating=4,4" "rating=4," "rating=" "rating=6" "rating=%34%2C%34" \
+		 "rating=,4" "rating=4;5" "rating=04" "has_photos=yes" "has_photos=" "has_photos=TRUE" \
+		 "has_photos=1" "sort=RATING_DESC" "sort=rating_desc%00" "sort=rating" "cursor=abc" \
+		 "cursor=%3D" "rating=4&rating=5" "rating=5&r%61ting=5" \
+		 "has_photos=true&has_photos=true" "cursor=&cursor=" "sort=rating_asc&sort=rating_asc"; do
+		f=${q%%=*}
+		[ "$f" = "r%61ting" ] && f=rating
+		hostile "$pre list $q" 400 "$f" GET "$L&$q"
+	done
+	hostile "$pre list cursor= with page=1" 400 "cursor must not be given with page" GET "$L&cursor=&page=1"
+	hostile "$pre list page=1 with a real token" 400 "cursor must not be given with page" GET "$pre/reviews?product_id=$TP&page=1&cursor=$TOKEN"
+	hostile "$pre list a real token altered" 400 "$NOT_TOKEN" GET "$pre/reviews?product_id=$TP&cursor=$ALTERED"
+	hostile "$pre list a real token truncated" 400 "$NOT_TOKEN" GET "$pre/reviews?product_id=$TP&cursor=${TOKEN%?}"
+	hostile "$pre list a real token extended" 400 "$NOT_TOKEN" GET "$pre/reviews?product_id=$TP&cursor=${TOKEN}A"
+	hostile "$pre list a real token padded" 400 "$NOT_TOKEN" GET "$pre/reviews?product_id=$TP&cursor=${TOKEN}%3D"
+	# '+' and '/' (standard base64's), sent encoded ('+' is a space).
+	hostile "$pre list a real token with '+' and '/'" 400 "$NOT_TOKEN" \
+		GET "$pre/reviews?product_id=$TP&cursor=${TOKEN:0:2}%2B%2F${TOKEN:4}"
+	hostile "$pre list a token of product $TP for product $OTHER" 400 "$FOREIGN" GET "$pre/reviews?product_id=$OTHER&cursor=$TOKEN"
+	hostile "$pre list a token for another sort" 400 "$FOREIGN" GET "$pre/reviews?product_id=$TP&sort=newest&cursor=$TOKEN"
+	hostile "$pre list a token for another rating filter" 400 "$FOREIGN" GET "$pre/reviews?product_id=$TP&rating=5&cursor=$TOKEN"
+	hostile "$pre list a token for another photos filter" 400 "$FOREIGN" GET "$pre/reviews?product_id=$TP&has_photos=false&cursor=$TOKEN"
+	# Tokens with a right check and values the service never writes:
+	# a rating past smallint, a helpfulness past integer (both were the
+	# database's "out of range", a 400 naming no field), a rating of 6,
+	# a second value for a sort that has one.
+	L2="$pre/reviews?product_id=$TP"
+	hostile "$pre list a forged rating_desc token, rating 40000" 400 "$NOT_TOKEN" \
+		GET "$L2&sort=rating_desc&cursor=$(forge_token 3 31 0 "$TP" 40000 0 1)"
+	hostile "$pre list a forged rating_asc token, rating 6" 400 "$NOT_TOKEN" \
+		GET "$L2&sort=rating_asc&cursor=$(forge_token 4 31 0 "$TP" 6 0 1)"
+	hostile "$pre list a forged helpful token, helpfulness 2^31" 400 "$NOT_TOKEN" \
+		GET "$L2&sort=helpful&cursor=$(forge_token 1 31 0 "$TP" 2147483648 0 1)"
+	hostile "$pre list a forged newest token with a second value" 400 "$NOT_TOKEN" \
+		GET "$L2&sort=newest&cursor=$(forge_token 0 31 0 "$TP" 1555200000000 5 1)"
+	M="$pre/reviews/meta"
+	for q in "stats=yes" "stats=1" "stats=TRUE" "stats=" "stats=true&stats=true"; do
+		hostile "$pre meta $q" 400 stats GET "$M?product_id=1&$q"
+	done
+	for q in "product_ids=1,1" "product_ids=" "product_ids=1," "product_ids=,1" "product_ids=1,,2" \
+		 "product_ids=0" "product_ids=2147483648" "product_ids=7,07" "product_ids=x" \
+		 "product_ids=1%20,2"; do
+		hostile "$pre meta $q" 400 product_ids GET "$M?$q"
+	done
+	hostile "$pre meta product_ids twice" 400 "product_ids must be given only once" \
+		GET "$M?product_ids=1&product_ids=2"
+	for q in "product_ids=1&product_id=1" "product_id=1&product_ids=1" "product_id=x&product_ids=0"; do
+		hostile "$pre meta $q" 400 "product_ids must not be given with product_id" GET "$M?$q"
+	done
+	hostile "$pre meta 101 product_ids" 400 product_ids GET "$M?product_ids=$IDS101"
+	hostile "$pre meta stats=true alone: product_id is required" 400 product_id GET "$M?stats=true"
+	req GET "$M?product_ids=$IDS100&stats=true"
+	expect_jq "$pre meta 100 product_ids: 100 results" '.results | length' 100
+done
+
 # --- path tricks in review_id -----------------------------------------------
 for id in abc 0 -1 1.5 1e3 99999999999 "%20" "1%3Bx" "'1'" "1%27%20OR%201=1"; do
 	hostile "helpful review_id $id" 400 review_id PUT "/reviews/$id/helpful"

@@ -75,9 +75,35 @@ cursor_digit(char ch)
 }
 
 /*
+ * Whether c's sort values are ones list.c writes for its sort (cursor.h):
+ * the statements compare a with the sort's column, so a rating past 5 or
+ * a helpfulness past an integer is no position but a database error (a
+ * smallint or integer out of range); a sort with one value has b = 0, so
+ * that a position has one token.
+ */
+static int
+cursor_values_ok(const struct cursor *c)
+{
+	switch (c->sort) {
+	case SORT_NEWEST:
+	case SORT_RELEVANT:
+		return c->a >= 0 && c->b == 0;
+	case SORT_HELPFUL:
+		return c->a >= 0 && c->a <= INT32_MAX && c->b >= 0;
+	case SORT_RATING_DESC:
+	case SORT_RATING_ASC:
+		return c->a >= 1 && c->a <= 5 && c->b >= 0;
+	default:
+		return 0;
+	}
+}
+
+/*
  * Decode the len bytes of token s into *c.  Returns 0, or -1 for anything
  * cursor_encode did not write: another length or alphabet, another
- * version, a failed check, or fields out of their ranges.
+ * version, a failed check, or fields out of their ranges (each sort's
+ * values included: the check is no secret, so a token that passes it may
+ * still be made by hand).
  */
 int
 cursor_decode(const char *s, size_t len, struct cursor *c)
@@ -109,7 +135,7 @@ cursor_decode(const char *s, size_t len, struct cursor *c)
 	if (b[0] != CURSOR_VERSION || c->sort >= SORT__MAX ||
 	    c->ratings == 0 || c->ratings > VALID_RATINGS_ALL ||
 	    c->photos > PHOTOS_WITHOUT || c->product < 1 || c->id < 1 ||
-	    c->a < 0 || c->b < 0)
+	    !cursor_values_ok(c))
 		return -1;
 	cursor_pack(c, want);
 	return memcmp(b, want, sizeof(b)) == 0 ? 0 : -1;

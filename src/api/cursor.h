@@ -27,6 +27,8 @@ struct cursor {
 	/*
 	 * The last review's sort values, by sort: newest (date, 0), helpful
 	 * (helpfulness, date), relevant (score, 0), rating_* (rating, date).
+	 * Dates and scores are 0 or more, helpfulness an integer of 0 or
+	 * more, a rating 1..5: cursor_decode refuses any other value.
 	 */
 	int64_t		 a;
 	int64_t		 b;

@@ -13,8 +13,13 @@
  * Allow list for a 405);
  * router_args' against API.md's rules: review_id a string of at most 15
  * digits worth 1..2147483647, product_id 1..2147483647, page 1..100000,
- * count 1..1000, sort one of three words, each value agreeing with its
- * decoded text.  Any disagreement, or anything ASan/UBSan sees, aborts.
+ * count 1..1000, sort one of five words; Part 2's rating a set of 1..5
+ * each at most once, has_photos and stats true or false (has_photos may
+ * be absent), cursor absent, empty or a token that re-encodes to itself
+ * for the same product, sort and filters and never with page, and
+ * product_ids 1..100 distinct ids in the order given, never with
+ * product_id; each value agreeing with its decoded text.  Any
+ * disagreement, or anything ASan/UBSan sees, aborts.
  *
  * Built and run by tests/fuzz/run, never by make.
  */
@@ -145,16 +150,138 @@ check_int(const char *text, int64_t v, int64_t max, const char *path,
 		fail("accepted value does not match its text", path, query);
 }
 
+/* A rating= set API.md accepts, as its bits; -1 for any other text. */
+static int64_t
+ref_ratings(const char *s)
+{
+	int64_t	 bits = 0;
+	size_t	 i, n = strlen(s);
+
+	if (n == 0 || n % 2 == 0)
+		return -1;
+	for (i = 0; i < n; i++) {
+		if (i % 2 == 1) {
+			if (s[i] != ',')
+				return -1;
+			continue;
+		}
+		if (s[i] < '1' || s[i] > '5' || (bits & (1 << (s[i] - '1'))))
+			return -1;
+		bits |= 1 << (s[i] - '1');
+	}
+	return bits;
+}
+
+/*
+ * A product_ids= list API.md accepts, into ids (room for 100): the
+ * number of ids, or 0 for any other text.
+ */
+static size_t
+ref_ids(const char *s, int32_t *ids)
+{
+	size_t	 n = 0, i;
+	int64_t	 v;
+
+	for (;;) {
+		if (*s < '0' || *s > '9' || n == 100)
+			return 0;
+		for (v = 0; *s >= '0' && *s <= '9'; s++)
+			if ((v = v * 10 + (*s - '0')) > 2147483647)
+				return 0;
+		if (v < 1 || (*s != ',' && *s != '\0'))
+			return 0;
+		for (i = 0; i < n; i++)
+			if (ids[i] == v)
+				return 0;
+		ids[n++] = (int32_t)v;
+		if (*s++ == '\0')
+			return n;
+	}
+}
+
+/* The index of the route's parameter called name, or -1. */
+static int
+param_of(const struct route *route, const char *name)
+{
+	size_t	 i;
+
+	for (i = 0; i < route->nparams; i++)
+		if (strcmp(route->params[i].name, name) == 0)
+			return (int)i;
+	return -1;
+}
+
+/*
+ * An accepted cursor: absent, empty (the first page), or a token that is
+ * exactly what cursor_encode writes for what it decoded to, made for
+ * this product, sort and filters, without page=.
+ */
+static void
+check_cursor(const struct route *route, const struct route_ctx *ctx,
+    const char *text, const char *path, const char *query)
+{
+	char		 again[CURSOR_LEN + 1];
+	int		 page = param_of(route, "page"), product, sort, rating;
+	int		 photos, want;
+
+	if (text == NULL) {
+		if (ctx->has_cursor != 0)
+			fail("no cursor, but has_cursor set", path, query);
+		return;
+	}
+	/* The cursor stands in for page: not given, and no default either. */
+	if (page < 0 || ctx->arg[page] != NULL)
+		fail("cursor accepted with page", path, query);
+	if (*text == '\0') {
+		if (ctx->has_cursor != 1)
+			fail("cursor= not taken as the first page", path, query);
+		return;
+	}
+	if (ctx->has_cursor != 2 || strlen(text) != CURSOR_LEN)
+		fail("a cursor token not taken as one", path, query);
+	cursor_encode(&ctx->cursor, again);
+	if (strcmp(again, text) != 0)
+		fail("an accepted token does not re-encode to itself", path,
+		    query);
+	product = param_of(route, "product_id");
+	sort = param_of(route, "sort");
+	rating = param_of(route, "rating");
+	photos = param_of(route, "has_photos");
+	if (product < 0 || sort < 0 || rating < 0 || photos < 0)
+		fail("cursor on a route without the list's parameters", path,
+		    query);
+	want = ctx->arg[photos] == NULL ? PHOTOS_ANY :
+	    ctx->num[photos] ? PHOTOS_WITH : PHOTOS_WITHOUT;
+	if (ctx->cursor.product != ctx->num[product] ||
+	    ctx->cursor.sort != ctx->num[sort] ||
+	    ctx->cursor.ratings != ctx->num[rating] ||
+	    ctx->cursor.photos != want)
+		fail("a token taken for another product, sort or filter", path,
+		    query);
+}
+
+/* An accepted true/false word: the index of its word. */
+static void
+check_bool(const char *text, int64_t v, const char *path, const char *query)
+{
+	static const char *const words[] = { "false", "true" };
+
+	if (v < 0 || v > 1 || strcmp(text, words[v]) != 0)
+		fail("accepted a bad true/false", path, query);
+}
+
 /* router_args on a found route, and what it must have said. */
 static void
 check_args(const struct route *route, const struct route_path *p, size_t id,
     const char *path, const char *query)
 {
-	static const char *const sorts[] = { "newest", "helpful", "relevant" };
+	static const char *const sorts[] = { "newest", "helpful", "relevant",
+	    "rating_desc", "rating_asc" };
 	struct route_ctx	*ctx;
 	const char		*field = NULL, *complaint = NULL;
-	size_t			 i;
-	int			 rc;
+	int32_t			 ids[100];
+	size_t			 i, n;
+	int			 rc, many, cursor;
 
 	if ((ctx = calloc(1, sizeof(*ctx))) == NULL)
 		abort();
@@ -167,24 +294,58 @@ check_args(const struct route *route, const struct route_path *p, size_t id,
 	if (rc == 0) {
 		if (id < p->n && (ctx->id < 1 || ctx->id > 2147483647))
 			fail("review id out of range", path, query);
+		many = param_of(route, "product_ids");
+		many = many >= 0 && ctx->arg[many] != NULL;
+		if (many == 0 && ctx->nids != 0)
+			fail("product ids without product_ids", path, query);
+		cursor = param_of(route, "cursor");
+		cursor = cursor >= 0 && ctx->arg[cursor] != NULL;
 		for (i = 0; i < route->nparams; i++) {
 			const char *name = route->params[i].name;
 
-			if (ctx->arg[i] == NULL)
+			/* The parameters that may stay absent. */
+			if (strcmp(name, "cursor") == 0) {
+				check_cursor(route, ctx, ctx->arg[i], path,
+				    query);
+				continue;
+			}
+			if (ctx->arg[i] == NULL &&
+			    strcmp(name, "has_photos") != 0 &&
+			    strcmp(name, "product_ids") != 0 &&
+			    !(strcmp(name, "product_id") == 0 && many) &&
+			    !(strcmp(name, "page") == 0 && cursor))
 				fail("accepted without a value", path, query);
-			if (strcmp(name, "product_id") == 0)
+			if (ctx->arg[i] == NULL)
+				continue;
+			if (strcmp(name, "product_id") == 0) {
+				if (many)
+					fail("product_id with product_ids",
+					    path, query);
 				check_int(ctx->arg[i], ctx->num[i], 2147483647,
 				    path, query);
-			else if (strcmp(name, "page") == 0)
+			} else if (strcmp(name, "page") == 0)
 				check_int(ctx->arg[i], ctx->num[i], 100000,
 				    path, query);
 			else if (strcmp(name, "count") == 0)
 				check_int(ctx->arg[i], ctx->num[i], 1000,
 				    path, query);
 			else if (strcmp(name, "sort") == 0) {
-				if (ctx->num[i] < 0 || ctx->num[i] > 2 ||
+				if (ctx->num[i] < 0 || ctx->num[i] > 4 ||
 				    strcmp(ctx->arg[i], sorts[ctx->num[i]]) != 0)
 					fail("accepted a bad sort", path, query);
+			} else if (strcmp(name, "rating") == 0) {
+				if (ref_ratings(ctx->arg[i]) != ctx->num[i])
+					fail("accepted a bad rating set", path,
+					    query);
+			} else if (strcmp(name, "has_photos") == 0 ||
+			    strcmp(name, "stats") == 0)
+				check_bool(ctx->arg[i], ctx->num[i], path, query);
+			else if (strcmp(name, "product_ids") == 0) {
+				n = ref_ids(ctx->arg[i], ids);
+				if (n == 0 || n != ctx->nids ||
+				    memcmp(ids, ctx->ids, n * sizeof(ids[0])) != 0)
+					fail("accepted bad product ids", path,
+					    query);
 			} else
 				fail("a parameter API.md does not have", path,
 				    query);
