@@ -23,8 +23,8 @@
 /*
  * A known query parameter; fallback NULL means it is required unless
  * optional (then arg stays NULL).  excludes, when set (ROUTE_EXCLUDES),
- * names a parameter it cannot be given with; given, it also stands in for
- * that one if it was required.
+ * names a parameter it cannot be given with; when it is given, that one
+ * is left unset (arg NULL, num 0: neither required nor defaulted).
  */
 struct route_param {
 	const char	*name;
