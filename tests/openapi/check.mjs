@@ -61,7 +61,7 @@ function lint() {
 		{ encoding: 'utf8', env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true', NO_COLOR: '1' } });
 	const out = `${r.stdout || ''}${r.stderr || ''}`.replace(/\x1b\[[0-9;]*m/g, '');
 	const ignored = (out.match(/(\d+) problems? (is|are) explicitly ignored/) || [])[1] || '0';
-	const rel = path.relative(process.cwd(), specFile);
+	const rel = path.relative(path.resolve(HERE, '..', '..'), specFile);
 	if (r.status === 0 && !/warning|error/i.test(out.replace(/explicitly ignored/g, '')))
 		ok(`redocly lint ${rel}: valid, no errors or warnings (recommended-strict; ${ignored} problems ignored with reasons)`);
 	else
