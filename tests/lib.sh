@@ -77,16 +77,66 @@ now_ms() { date +%s%3N; }
 workers() { pgrep -P "$(cat "$POOL_PIDFILE")" | sort -n | tr '\n' ' '; }
 nworkers() { pgrep -P "$(cat "$POOL_PIDFILE")" | wc -l; }
 
-# req METHOD PATH [curl args...]: sets STATUS, BODY and HEADERS (file).
-req() {
-	local m=$1 p=$2
-	shift 2
-	: >"$TMP/body"	# curl leaves the file as it was when no body comes
-	STATUS=$(curl -s -o "$TMP/body" -D "$TMP/headers" -w '%{http_code}' \
-		-X "$m" "$@" "$BASE$p")
-	BODY=$(cat "$TMP/body")
+# Exchanges for the openapi suite.  With EXCHANGE_DIR set (tests/run sets
+# it when the openapi suite is to check what the service answered), req
+# keeps every exchange there: curl writes the answer's headers and body
+# straight into the directory (a copy would cost a fork per request, which
+# is seconds over a suite), and one line of EXCHANGE_DIR/index.tsv says what
+# was asked: suite, the check it fed, method, status, file stem, URL as
+# sent.  Without it, each exchange overwrites the last in TMP.
+EXCHANGE_SUITE=${0##*/}
+EXCHANGE_SUITE=${EXCHANGE_SUITE%.sh}
+case $0 in */e2e/*) EXCHANGE_SUITE=e2e-$EXCHANGE_SUITE ;; esac
+exchange_n=0
+XF=$TMP/exchange	# the last exchange's files: $XF.headers, $XF.body
+
+# exchange_next: XF for the next exchange.  Named by the shell's pid too: a
+# req in a command substitution counts from the same exchange_n.
+exchange_next() {
+	[ -n "${EXCHANGE_DIR:-}" ] || return 0
+	exchange_n=$((exchange_n + 1))
+	XF=$EXCHANGE_DIR/$EXCHANGE_SUITE.$BASHPID.$exchange_n
 }
-header() { grep -i "^$1:" "$TMP/headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
+
+# exchange_keep METHOD URL [curl args...]: the exchange's index line, and
+# what curl sent besides the URL: its -H lines and its body.
+exchange_keep() {
+	local m=$1 url=$2 h=
+	shift 2
+	while [ $# -gt 0 ]; do
+		case $1 in
+		-H | --header) h+="${2-}"$'\n'; shift ;;
+		--data-binary | --data | -d)
+			case ${2-} in
+			@*) cp -- "${2#@}" "$XF.reqbody" ;;
+			*) printf '%s' "${2-}" >"$XF.reqbody" ;;
+			esac
+			shift ;;
+		--data-raw) printf '%s' "${2-}" >"$XF.reqbody"; shift ;;
+		esac
+		shift
+	done
+	printf '%s' "$h" >"$XF.reqheaders"
+	printf '%s\t%d\t%s\t%s\t%s\t%s\n' "$EXCHANGE_SUITE" $((pass + fail + 1)) "$m" "$STATUS" \
+		"${XF##*/}" "$url" >>"$EXCHANGE_DIR/index.tsv"
+}
+
+# req METHOD PATH [curl args...]: sets STATUS and BODY; header reads the
+# answer's headers.
+req() {
+	local m=$1 p=$2 out
+	shift 2
+	exchange_next
+	# curl leaves the files as they were when nothing comes
+	: >"$XF.body"
+	: >"$XF.headers"
+	out=$(curl -s -o "$XF.body" -D "$XF.headers" -w '%{http_code} %{url_effective}' \
+		-X "$m" "$@" "$BASE$p")
+	STATUS=${out%% *}
+	[ -z "${EXCHANGE_DIR:-}" ] || exchange_keep "$m" "${out#* }" "$@"
+	BODY=$(cat "$XF.body")
+}
+header() { grep -i "^$1:" "$XF.headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
 
 # expect NAME STATUS [BODY]: status, and the exact body when given.
 expect() {

@@ -6,7 +6,7 @@ PKG_BUILD="build-essential autoconf automake pkg-config libfcgi-dev libpq-dev
 	libcjson-dev check"
 PKG_RUN="spawn-fcgi multiwatch nginx postgresql-15 postgresql-client-15 procps
 	iproute2 curl"
-PKG_TEST="jq valgrind clang libclang-rt-14-dev wrk libfcgi-bin nodejs luajit
+PKG_TEST="jq valgrind clang libclang-rt-14-dev wrk libfcgi-bin nodejs npm luajit
 	python3"
 PKG_STACK="$PKG_BUILD $PKG_RUN $PKG_TEST"
 
@@ -19,7 +19,9 @@ pkg_why() {
 	clang | libclang-rt-*) echo "test: the fuzz harnesses (libFuzzer)" ;;
 	wrk) echo "test: load during faults, bench" ;;
 	libfcgi-bin) echo "test: cgi-fcgi, one app host asked directly" ;;
-	nodejs | luajit) echo "test: the k6 and wrk load scripts checked" ;;
+	nodejs) echo "test: the k6 and wrk load scripts checked, the OpenAPI suite" ;;
+	npm) echo "test: the OpenAPI suite's linter and validator (tests/openapi)" ;;
+	luajit) echo "test: the k6 and wrk load scripts checked" ;;
 	python3) echo "bench: its reports" ;;
 	gnuplot-nox) echo "bench: its plots" ;;
 	jq) echo "test: JSON in the suites" ;;
@@ -39,6 +41,11 @@ pkg_need() {
 	# Any NGINX flavour will do.
 	if [[ " ${missing[*]} " == *" nginx "* ]] && command -v nginx >/dev/null; then
 		missing=("${missing[@]/nginx/}")
+	fi
+	# Any npm will do: a Node.js from elsewhere (NodeSource's nodejs
+	# package) brings its own and conflicts with Debian's.
+	if [[ " ${missing[*]} " == *" npm "* ]] && command -v npm >/dev/null; then
+		missing=("${missing[@]/npm/}")
 	fi
 	missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
 	[ ${#missing[@]} -eq 0 ] && { [ -n "${PKG_QUIET:-}" ] || say "packages: all there"; return 0; }
