@@ -186,16 +186,18 @@ done < <(jq -r --arg F "$F" --slurpfile combos "$TMP/combos.json" "$JQ_DEFS"'
 	' "$TMP/model.json")
 [ "${#WANT[@]}" -gt 500 ] || bail_out "the model made only ${#WANT[@]} bodies"
 
-# By page: page 1 of 100 (the whole list) and page 2 of 3 (the offset
-# counts filtered reviews only).
+# By page: page 1 of 100 (the whole list), and for three of the rating
+# sets page 2 of 3 (the offset counts filtered reviews only).
+P2_RATINGS=" - 2,4 5,3,1 "
 while read -r name s r p q; do
 	echo "$name.all /reviews?$q&count=100"
-	echo "$name.p2 /reviews?$q&page=2&count=3"
+	[[ "$P2_RATINGS" == *" $r "* ]] && echo "$name.p2 /reviews?$q&page=2&count=3"
 done <"$TMP/combos" >"$TMP/list"
 fetch_all "$TMP/list"
 while read -r name s r p q; do
 	for tag in "all 1 100" "p2 2 3"; do
 		read -r tag page count <<<"$tag"
+		[ "$tag" = all ] || [[ "$P2_RATINGS" == *" $r "* ]] || continue
 		got "$name.$tag"
 		if [ "$CODE" = 200 ] && [ "$GOT" = "${WANT[$name.$tag]}" ]; then
 			ok "page: sort=$s rating=$r has_photos=$p page=$page count=$count"
@@ -285,10 +287,9 @@ expect "cursor on an unknown product: empty, next_cursor null" 200 \
 req GET "/reviews?product_id=$F&count=2&cursor="
 tok=$(jq -r .next_cursor <<<"$BODY")
 before=$(snapshot)
-while IFS='|' read -r qs field; do
-	req GET "/reviews?product_id=$F&$qs"
-	expect_error "list rejects ?...&$qs" 400 "$field"
-done <<ROWS
+# One curl for all (expect_error's curl, jq and greps for each were most of
+# this file's time), each checked as expect_error does.
+cat >"$TMP/badq" <<ROWS
 rating=|rating
 rating=0|rating
 rating=6|rating
@@ -317,6 +318,21 @@ cursor=&cursor=|cursor
 cursor=&count=0|count
 cursor=&count=1001|count
 ROWS
+while IFS='|' read -r qs field; do
+	printf 'url = "%s/reviews?product_id=%s&%s"\n' "$BASE" "$F" "$qs"
+done <"$TMP/badq" >"$TMP/badq.cfg"
+curl -s -K "$TMP/badq.cfg" -w '\n%{http_code} %{content_type}\n' >"$TMP/badq.out" 2>&1
+exec 4<"$TMP/badq.out"
+while IFS='|' read -r qs field; do
+	IFS= read -r body <&4
+	read -r code ctype <&4
+	if [ "$code" = 400 ] && [[ "$body" =~ ^\{\"error\":\"$field\ [^\"]+\"\}$ ]] && [[ "$ctype" == application/json* ]]; then
+		ok "list rejects ?...&$qs: 400 naming $field"
+	else
+		bad "list rejects ?...&$qs: $code $ctype $body (want 400 naming $field)"
+	fi
+done <"$TMP/badq"
+exec 4<&-
 [ "$(snapshot)" = "$before" ] && ok "rejected lists wrote nothing" || bad "rejected lists changed data"
 
 # The cache: a filtered or cursor answer read twice is the same bytes and
@@ -324,15 +340,15 @@ ROWS
 # kind of write the next read of the same URL, through any worker of this
 # host, is the new answer.
 metric() { curl -s "$BASE/metrics" | awk -v n="$1" '$1 == n {print $2}'; }
-# fresh NAME PATH WANT: eight reads on fresh connections (any worker): all WANT.
+# fresh NAME PATH WANT: six reads on fresh connections (any worker): all WANT.
 fresh() {
 	local i stale=0 pids=""
-	for i in $(seq 1 8); do
+	for i in $(seq 1 6); do
 		req GET "$2" -H 'Connection: close'
 		[ "$STATUS" = 200 ] && [ "$BODY" = "$3" ] || stale=$((stale + 1))
 		[[ " $pids " == *" $(header X-Worker-Pid) "* ]] || pids+=" $(header X-Worker-Pid)"
 	done
-	[ "$stale" = 0 ] && ok "$1 (8 reads, workers$pids)" || bad "$1: $stale of 8 reads not the new answer; last $STATUS $BODY"$'\n'"want $3"
+	[ "$stale" = 0 ] && ok "$1 (6 reads, workers$pids)" || bad "$1: $stale of 6 reads not the new answer; last $STATUS $BODY"$'\n'"want $3"
 }
 U1="/reviews?product_id=$F&sort=newest&rating=5,1&has_photos=true&count=2"
 req GET "/reviews?product_id=$F&sort=rating_asc&count=3&cursor="
