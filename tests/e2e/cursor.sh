@@ -41,8 +41,9 @@ sleep 0.1
 mapfile -t FIX < <(setup_sql "SELECT id FROM reviews WHERE product_id = $K ORDER BY id")
 [ "${#FIX[@]}" = "$N" ] || bail_out "fixture: ${#FIX[@]} reviews of $K, want $N"
 
-# The concurrent client's targets, fixed now so the checks know them: a
-# sixth of the reviews it reports, a sixth it deletes, a sixth it votes for.
+# The other client's targets: a sixth of the reviews it reports, a sixth
+# it deletes, a sixth it votes for (as many as it gets to; the checks go
+# by what it did).
 REPORT=() DELETE=() VOTE=()
 for i in "${!FIX[@]}"; do
 	case $((i % 6)) in
@@ -51,8 +52,7 @@ for i in "${!FIX[@]}"; do
 	5) VOTE+=("${FIX[$i]}") ;;
 	esac
 done
-printf '%s\n' "${REPORT[@]}" "${DELETE[@]}" >"$TMP/removed"	# may vanish
-printf '%s\n' "${VOTE[@]}" >"$TMP/voted"			# may move in helpful, relevant
+printf '%s\n' "${REPORT[@]}" "${DELETE[@]}" "${VOTE[@]}" >"$TMP/plans"
 
 ORDER_newest="date_ms DESC, id DESC"
 ORDER_helpful="helpfulness DESC, date_ms DESC, id DESC"
@@ -147,46 +147,84 @@ exec 4<&-
 req GET "/reviews?product_id=$K&sort=newest&count=7&cursor=$T"
 expect "the good token still answers the same page" 200 "$good_page"
 
-# The other client.  It reports, deletes, votes and posts through the API,
-# a little at a time, until told to stop; every acknowledged write goes to
-# $TMP/ops as "WHAT ID MS" (MS: when its answer came).
+# The other client, in two processes: one reports and deletes, one votes
+# and posts, through the API, a little at a time until told to stop.
+# Every acknowledged write goes to $TMP/ops as "WHAT ID MS" (MS: when its
+# answer came).
 #
 # A deletion is a report through the API and then a DELETE of the rows by
-# SQL, without a NOTIFY of its own.  The report already dropped every
-# cached answer of K (on this host before its 204; elsewhere through its
-# NOTIFY), and from then on the review is in no list (lists read only
-# non-reported reviews) and in no aggregate (the report subtracted it):
-# deleting its rows changes no answer, so there is nothing to invalidate.
-# A NOTIFY here would only drop correct answers, and would hide a report
-# that failed to invalidate, which the exact walks at the end would catch.
+# SQL (one psql session of its own, fed through a fifo), without a NOTIFY.
+# The report already dropped every cached answer of K (on this host before
+# its 204; elsewhere through its NOTIFY), and from then on the review is in
+# no list (lists read only non-reported reviews) and in no aggregate (the
+# report subtracted it): deleting its rows changes no answer, so there is
+# nothing to invalidate.  A NOTIFY here would only drop correct answers,
+# and would hide a report that failed to invalidate, which the exact walks
+# at the end would catch.
 op() { echo "$1 $2 $(now_ms)" >>"$TMP/ops"; }
 put() { curl -s -o /dev/null -w '%{http_code}' -X PUT "$BASE/reviews/$1/$2"; }
-report() { [ "$(put "$1" report)" = 204 ] && op report "$1" || echo "report $1 failed" >>"$TMP/churn.err"; }
-delete() {
-	report "$1"
-	sql "BEGIN; DELETE FROM characteristic_reviews WHERE review_id = $1;
-	    DELETE FROM reviews_photos WHERE review_id = $1;
-	    DELETE FROM reviews WHERE id = $1 AND reported; COMMIT" >/dev/null 2>>"$TMP/churn.err" && op delete "$1"
+report() {
+	[ "$(put "$1" report)" = 204 ] && op report "$1" && return 0
+	echo "report $1 failed" >>"$TMP/churn.err"
+	return 1
 }
-churn() {
-	local i=0 id b
-	# It stops by itself when this suite has gone (bailed out, say).
-	while [ ! -e "$TMP/stop" ] && [ "$i" -lt 1000 ] && kill -0 $$ 2>/dev/null; do
-		if [ $((i % 2)) = 0 ] && [ "$i" -lt $((2 * ${#REPORT[@]})) ]; then
-			report "${REPORT[$((i / 2))]}"
-		elif [ "$i" -lt $((2 * ${#DELETE[@]})) ]; then
-			delete "${DELETE[$((i / 2))]}"
-		fi
+delete_sql() {
+	echo "BEGIN; DELETE FROM characteristic_reviews WHERE review_id = $1;
+	    DELETE FROM reviews_photos WHERE review_id = $1;
+	    DELETE FROM reviews WHERE id = $1 AND reported; COMMIT;"
+}
+delete() { report "$1" && sql "$(delete_sql "$1")" >/dev/null 2>>"$TMP/churn.err" && echo "$1" >>"$TMP/deleted"; }
+# It stops by itself when this suite has gone (bailed out, say).
+going() { [ ! -e "$TMP/stop" ] && kill -0 $$ 2>/dev/null; }
+churn_remove() {
+	local i=0
+	exec 5>"$TMP/delq"
+	while going && [ "$i" -lt "${#REPORT[@]}" ]; do
+		report "${REPORT[$i]}"
+		report "${DELETE[$i]}" && delete_sql "${DELETE[$i]}" >&5 && echo "${DELETE[$i]}" >>"$TMP/deleted"
+		i=$((i + 1))
+		sleep 0.05
+	done
+	exec 5>&-
+}
+for j in $(seq 0 14); do	# the posts' bodies: ratings 1..5, a photo or none
+	GOOD_PRODUCT=$K good ".rating = $((1 + j % 5)) | .photos = $([ $((j % 3)) = 0 ] && echo '["https://img.example/c.jpg"]' || echo '[]')" >"$TMP/post$j"
+done
+churn_write() {
+	local i=0 id
+	while going && [ "$i" -lt 400 ]; do
 		id=${VOTE[$((i % ${#VOTE[@]}))]}
 		[ "$(put "$id" helpful)" = 204 ] && op vote "$id" || echo "vote $id failed" >>"$TMP/churn.err"
-		if [ "$i" -lt 80 ]; then
-			b=$(GOOD_PRODUCT=$K good ".rating = $((1 + i % 5)) | .photos = $([ $((i % 3)) = 0 ] && echo '["https://img.example/c.jpg"]' || echo '[]')")
-			id=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary "$b" "$BASE/reviews" | jq -r .review_id)
-			[[ "$id" =~ ^[0-9]+$ ]] && op post "$id" || echo "post failed: $id" >>"$TMP/churn.err"
+		if [ $((i % 2)) = 0 ] && [ "$i" -lt 120 ]; then
+			id=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/post$((i % 15))" "$BASE/reviews")
+			[[ "$id" =~ ^\{\"review_id\":([0-9]+)\}$ ]] && op post "${BASH_REMATCH[1]}" || echo "post failed: $id" >>"$TMP/churn.err"
 		fi
 		i=$((i + 1))
 		sleep 0.05
 	done
+}
+
+# pager_remove ID HOW: the pagers' own writes (HOW delete or report), one
+# pager at a time.  A review another pager removed already is left alone;
+# one the other client has plans for is only reported (its own report or
+# vote of a deleted review would be a 404), and a 404 is fine when the
+# other client deleted it meanwhile.
+pager_remove() {
+	(
+		flock 9
+		grep -qx "$1" "$TMP/pager-removed" && exit 0
+		if [ "$2" = delete ] && ! grep -qx "$1" "$TMP/plans"; then
+			delete "$1"
+		else
+			code=$(put "$1" report)
+			if [ "$code" = 204 ]; then
+				op report "$1"
+			elif [ "$code" != 404 ] || [ "$(sql "SELECT count(*) FROM reviews WHERE id = $1")" != 0 ]; then
+				echo "report $1: $code" >>"$TMP/churn.err"
+			fi
+		fi
+		echo "$1" >>"$TMP/pager-removed"
+	) 9>"$TMP/lock"
 }
 
 # walk NAME QUERY: page QUERY seven at a time to the last page.  Each
@@ -196,37 +234,36 @@ churn() {
 # deletes the review the token points after, and after page 6 it reads the
 # next page, reports that page's first review and reads the page again.
 walk() {
-	local name=$1 q=$2 tok="" page=0 d=$TMP/walk/$1 anchor first sent
+	local q=$2 tok="" page=0 d=$TMP/walk/$1 body status sent
 	mkdir -p "$d"
 	while [ "$page" -lt 80 ]; do
 		page=$((page + 1))
 		sent=$(now_ms)
-		curl -s -w '\n%{http_code}\n' "$BASE/reviews?$q&count=7&cursor=$tok" >"$TMP/page"
-		{ IFS= read -r BODY; read -r STATUS; } <"$TMP/page"
-		echo "$sent $STATUS $BODY" >>"$d/pages"
-		[[ "$BODY" =~ \"next_cursor\":\"([A-Za-z0-9_-]+)\"\}$ ]] || break
+		curl -s -w '\n%{http_code}\n' "$BASE/reviews?$q&count=7&cursor=$tok" >"$d/page"
+		{ IFS= read -r body; read -r status; } <"$d/page"
+		echo "$sent $status $body" >>"$d/pages"
+		[[ "$body" =~ \"next_cursor\":\"([A-Za-z0-9_-]+)\"\}$ ]] || break
 		tok=${BASH_REMATCH[1]}
 		if [ "$page" = 3 ]; then
-			# Deleted, unless the other client has plans for it (its
-			# report or vote of a deleted review would be a 404): then
-			# reported.
-			anchor=$(jq '.results[-1].review_id' <<<"$BODY")
-			if grep -qx "$anchor" "$TMP/removed" "$TMP/voted"; then report "$anchor"; else delete "$anchor"; fi
-			echo "$anchor" >>"$TMP/removed"
+			pager_remove "$(jq '.results[-1].review_id' <<<"$body")" delete
 		elif [ "$page" = 6 ]; then
-			req GET "/reviews?$q&count=7&cursor=$tok"
-			first=$(jq '.results[0].review_id' <<<"$BODY")
-			report "$first"
-			echo "$first" >>"$TMP/removed"
-			echo "$first" >"$d/reported-next"
+			curl -s "$BASE/reviews?$q&count=7&cursor=$tok" | jq '.results[0].review_id' >"$d/reported-next"
+			pager_remove "$(cat "$d/reported-next")" report
 		fi
 	done
 }
 
 : >"$TMP/ops"
 : >"$TMP/churn.err"
-churn &
-CHURN=$!
+: >"$TMP/pager-removed"
+: >"$TMP/deleted"
+mkfifo "$TMP/delq"
+psql -X -q -v ON_ERROR_STOP=1 -d "$DB" <"$TMP/delq" >/dev/null 2>>"$TMP/churn.err" &
+DELQ=$!
+churn_remove &
+CHURN1=$!
+churn_write &
+CHURN2=$!
 WALKS="newest helpful relevant rating_desc rating_asc rating_desc.f relevant.p"
 query_of() {
 	case $1 in
@@ -235,22 +272,31 @@ query_of() {
 	*) echo "product_id=$K&sort=$1" ;;
 	esac
 }
+# All the walks at once (one pager each), with the other client.
+pagers=()
 for w in $WALKS; do
-	n0=$(wc -l <"$TMP/ops")
-	walk "$w" "$(query_of "$w")"
-	note "walk $w: $(wc -l <"$TMP/walk/$w/pages") pages while the other client made $(($(wc -l <"$TMP/ops") - n0)) writes"
+	walk "$w" "$(query_of "$w")" &
+	pagers+=($!)
+done
+for pid in "${pagers[@]}"; do wait "$pid"; done
+for w in $WALKS; do
+	read -r t0 t1 < <(awk 'NR == 1 {a = $1} {b = $1} END {print a, b}' "$TMP/walk/$w/pages")
+	note "walk $w: $(wc -l <"$TMP/walk/$w/pages") pages in $((t1 - t0)) ms, meanwhile $(awk -v a="$t0" -v b="$t1" '$3 >= a && $3 <= b' "$TMP/ops" | wc -l) acknowledged writes"
 done
 touch "$TMP/stop"
-wait "$CHURN"
+wait "$CHURN1" "$CHURN2" "$DELQ"
 [ -s "$TMP/churn.err" ] && bad "the other client's writes failed: $(head -5 "$TMP/churn.err")" ||
 	ok "the other client's writes all succeeded: $(awk '{n[$1]++} END {for (k in n) printf "%s %d, ", k, n[k]}' "$TMP/ops")"
-for what in report delete vote post; do
+for what in report vote post; do
 	grep -q "^$what " "$TMP/ops" || bad "the other client made no $what"
 done
+gone=$(sql "SELECT count(*) FROM reviews WHERE id IN ($(paste -sd, "$TMP/deleted"))")
+[ -s "$TMP/deleted" ] && [ "$gone" = 0 ] && ok "the $(wc -l <"$TMP/deleted") deleted reviews' rows are gone" ||
+	bad "deletions: $(wc -l <"$TMP/deleted") sent, $gone still there"
 
 # The checks, walk by walk.  Reviews that stayed as they were: the
-# fixture's, minus those reported or deleted by anyone, minus (in helpful
-# and relevant, where votes are the sort value) those voted for.  Votes
+# fixture's, minus those anyone reported (deleted ones too), minus (in
+# helpful and relevant, where votes are the sort value) those voted for.  Votes
 # only raise a review in those orders, so a voted review may be skipped
 # (it moved before the token) but can never come twice.
 reported_at() {	# review ids with the time their report was acknowledged
@@ -283,8 +329,8 @@ for w in $WALKS; do
 		"$TMP/reported_at" "$d/seen" | head -3)
 	[ -z "$late" ] && ok "walk $w: no review in a page asked for after its report's 204" || bad "walk $w: shown after its report: $late"
 	# Every review that stayed, exactly once, in the sort's order.
-	gone=$(sort -u "$TMP/removed" | paste -sd,)
-	case $sort in helpful | relevant) gone+=",$(paste -sd, "$TMP/voted")" ;; esac
+	gone=$({ awk '$1 == "report" {print $2}' "$TMP/ops"; cat "$TMP/pager-removed"
+		case $sort in helpful | relevant) awk '$1 == "vote" {print $2}' "$TMP/ops" ;; esac; } | sort -u | paste -sd,)
 	filter=""
 	case $w in
 	rating_desc.f) filter="AND rating IN (2, 4) AND NOT EXISTS (SELECT 1 FROM reviews_photos p WHERE p.review_id = r.id)" ;;
