@@ -86,8 +86,46 @@ H_TOK=$(req GET "/reviews?product_id=$K&sort=helpful&count=7&cursor="; jq -r .ne
 R_TOK=$(req GET "/reviews?product_id=$K&sort=newest&rating=4,5&count=7&cursor="; jq -r .next_cursor <<<"$BODY")
 P_TOK=$(req GET "/reviews?product_id=$K&sort=newest&has_photos=true&count=7&cursor="; jq -r .next_cursor <<<"$BODY")
 [[ "$Q_TOK$H_TOK$R_TOK$P_TOK" =~ ^[A-Za-z0-9_-]+$ ]] || bad "tokens of other lists: $Q_TOK $H_TOK $R_TOK $P_TOK"
+# Tokens whose check is right but whose fields no answer carries: only a
+# forger (tests/e2e/cursor-token, which knows src/api/cursor.c's layout)
+# sends them.  First, that it makes the service's own tokens.
+FORGE="$(dirname "$0")/cursor-token"
+read -r v0 s0 r0 p0 k0 a0 b0 i0 rest <<<"$("$FORGE" decode "$T")"
+[ "$("$FORGE" encode "$v0" "$s0" "$r0" "$p0" "$k0" "$a0" "$b0" "$i0")" = "$T" ] && [ -z "${rest:-}" ] && [ "$k0" = "$K" ] &&
+	ok "the forger reads and remakes the service's token ($v0 $s0 $r0 $p0 $k0 $a0 $b0 $i0)" ||
+	bad "the forger does not know the token's layout: $("$FORGE" decode "$T")"
+forge() { "$FORGE" encode "$@"; }
+MAX64=9223372036854775807 MAX32=2147483647
 before=$(snapshot)
 {
+	# Each with the sort it says (sorts: 0 newest .. 4 rating_asc), so only
+	# the field in question is wrong.  Out of range: a vote count beyond
+	# helpfulness's integer, a rating other than 1..5.
+	while IFS='|' read -r what f; do
+		read -r sort f <<<"$f"
+		echo "forged, $what|sort=$sort&cursor=$(forge $f)"
+	done <<ROWS
+version 0|newest 0 $s0 $r0 $p0 $K $a0 $b0 $i0
+version 2|newest 2 $s0 $r0 $p0 $K $a0 $b0 $i0
+sort 5|newest $v0 5 $r0 $p0 $K $a0 $b0 $i0
+sort 255|newest $v0 255 $r0 $p0 $K $a0 $b0 $i0
+no ratings|newest $v0 $s0 0 $p0 $K $a0 $b0 $i0
+ratings bit 6|newest $v0 $s0 32 $p0 $K $a0 $b0 $i0
+ratings 255|newest $v0 $s0 255 $p0 $K $a0 $b0 $i0
+has_photos 3|newest $v0 $s0 $r0 3 $K $a0 $b0 $i0
+product 0|newest $v0 $s0 $r0 $p0 0 $a0 $b0 $i0
+product -1|newest $v0 $s0 $r0 $p0 -1 $a0 $b0 $i0
+review id 0|newest $v0 $s0 $r0 $p0 $K $a0 $b0 0
+review id -1|newest $v0 $s0 $r0 $p0 $K $a0 $b0 -1
+date -1|newest $v0 $s0 $r0 $p0 $K -1 $b0 $i0
+second field -1|newest $v0 $s0 $r0 $p0 $K $a0 -1 $i0
+helpful, votes 2^31|helpful 1 1 31 0 $K $((MAX32 + 1)) $a0 $i0
+helpful, votes 2^63-1|helpful 1 1 31 0 $K $MAX64 $a0 $i0
+rating_desc, rating 6|rating_desc 1 3 31 0 $K 6 $a0 $i0
+rating_desc, rating 0|rating_desc 1 3 31 0 $K 0 $a0 $i0
+rating_asc, rating 0|rating_asc 1 4 31 0 $K 0 $a0 $i0
+rating_asc, rating 2^63-1|rating_asc 1 4 31 0 $K $MAX64 $a0 $i0
+ROWS
 	for pos in 0 1 2 3 4 7 12 20 28 33 40 $((L - 3)) $((L - 2)) $((L - 1)); do
 		echo "one character changed at $pos|sort=newest&cursor=$(other "$T" "$pos")"
 	done
@@ -143,6 +181,28 @@ while IFS='|' read -r what qs; do
 	fi
 done <"$TMP/badtokens"
 exec 4<&-
+# Forged positions in range, before or after every review: a page.
+while read -r sort sn a b id want; do
+	req GET "/reviews?product_id=$K&sort=$sort&count=7&cursor="
+	first=$BODY
+	req GET "/reviews?product_id=$K&sort=$sort&count=7&cursor=$(forge 1 "$sn" 31 0 "$K" "$a" "$b" "$id")"
+	if [ "$want" = first ]; then
+		expect "forged $sort token before everything ($a, $b, $id): the first page" 200 "$first"
+	else
+		expect "forged $sort token after everything ($a, $b, $id): empty" 200 "{\"product\":\"$K\",\"count\":7,\"results\":[],\"next_cursor\":null}"
+	fi
+done <<ROWS
+newest 0 $MAX64 0 $MAX32 first
+newest 0 0 0 1 empty
+helpful 1 $MAX32 $MAX64 $MAX32 first
+helpful 1 0 0 1 empty
+relevant 2 $MAX64 0 $MAX32 first
+relevant 2 0 0 1 empty
+rating_desc 3 5 $MAX64 $MAX32 first
+rating_desc 3 1 0 1 empty
+rating_asc 4 1 $MAX64 $MAX32 first
+rating_asc 4 5 0 1 empty
+ROWS
 [ "$(snapshot)" = "$before" ] && ok "the bad tokens wrote nothing" || bad "bad tokens changed data"
 req GET "/reviews?product_id=$K&sort=newest&count=7&cursor=$T"
 expect "the good token still answers the same page" 200 "$good_page"
