@@ -75,6 +75,26 @@ cursor_digit(char ch)
 }
 
 /*
+ * Whether c's sort values are ones a review can have: the statements take
+ * them as parameters of the columns' own types (helpfulness an integer,
+ * rating a smallint), so a forged token with, say, 2^31 votes would fail
+ * in PostgreSQL (22003, a 400 naming no field) instead of here.
+ */
+static int
+cursor_in_range(const struct cursor *c)
+{
+	switch (c->sort) {
+	case SORT_HELPFUL:
+		return c->a <= INT32_MAX;
+	case SORT_RATING_DESC:
+	case SORT_RATING_ASC:
+		return c->a >= 1 && c->a <= 5;
+	default:
+		return 1;
+	}
+}
+
+/*
  * Decode the len bytes of token s into *c.  Returns 0, or -1 for anything
  * cursor_encode did not write: another length or alphabet, another
  * version, a failed check, or fields out of their ranges.
@@ -109,7 +129,7 @@ cursor_decode(const char *s, size_t len, struct cursor *c)
 	if (b[0] != CURSOR_VERSION || c->sort >= SORT__MAX ||
 	    c->ratings == 0 || c->ratings > VALID_RATINGS_ALL ||
 	    c->photos > PHOTOS_WITHOUT || c->product < 1 || c->id < 1 ||
-	    c->a < 0 || c->b < 0)
+	    c->a < 0 || c->b < 0 || !cursor_in_range(c))
 		return -1;
 	cursor_pack(c, want);
 	return memcmp(b, want, sizeof(b)) == 0 ? 0 : -1;
