@@ -3,10 +3,12 @@
 # product of 210 reviews full of ties is paged seven at a time in every
 # sort (and two filtered lists) while another client posts reviews of it,
 # votes, reports and deletes some: no review comes twice, none that stayed
-# as it was is skipped, none comes after its report was acknowledged.
-# Then every kind of bad token (altered, truncated, extended, random,
-# empty-looking, made for another list) is a 400 naming cursor that writes
-# nothing.
+# as it was is skipped, none comes after its report was acknowledged, and
+# afterwards each sort is exactly the database's list.  Before that, every
+# kind of bad token (altered, truncated, extended, random, empty-looking,
+# made for another list, forged with a right check but a field out of
+# range) is a 400 naming cursor that writes nothing, and forged positions
+# in range before or after every review answer a page.
 # Needs BASE_URL and DATABASE_URL; starts from tests/e2e/fixtures.sh.
 # Speaks TAP (tests/lib.sh).
 set -uo pipefail
