@@ -6,7 +6,7 @@ BEGIN;
 
 TRUNCATE product_meta;
 INSERT INTO product_meta (product_id, rating_1, rating_2, rating_3, rating_4,
-    rating_5, recommend_false, recommend_true)
+    rating_5, recommend_false, recommend_true, with_photos)
 SELECT product_id,
 	count(*) FILTER (WHERE rating = 1),
 	count(*) FILTER (WHERE rating = 2),
@@ -14,7 +14,10 @@ SELECT product_id,
 	count(*) FILTER (WHERE rating = 4),
 	count(*) FILTER (WHERE rating = 5),
 	count(*) FILTER (WHERE NOT recommend),
-	count(*) FILTER (WHERE recommend)
+	count(*) FILTER (WHERE recommend),
+	-- a review with several photos counts once
+	count(*) FILTER (WHERE EXISTS (SELECT 1 FROM reviews_photos p
+	    WHERE p.review_id = reviews.id))
 FROM reviews
 WHERE NOT reported
 GROUP BY product_id;
