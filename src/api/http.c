@@ -109,6 +109,7 @@ http_req_init(struct http_req *req, FCGX_Request *fcgx)
 	req->content_length = FCGX_GetParam("CONTENT_LENGTH", fcgx->envp);
 	req->idempotency_key = FCGX_GetParam("HTTP_IDEMPOTENCY_KEY", fcgx->envp);
 	req->if_none_match = FCGX_GetParam("HTTP_IF_NONE_MATCH", fcgx->envp);
+	req->authorization = FCGX_GetParam("HTTP_AUTHORIZATION", fcgx->envp);
 }
 
 /*

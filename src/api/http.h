@@ -33,6 +33,7 @@ struct http_req {
 	const char	*content_length; /* may be NULL */
 	const char	*idempotency_key; /* may be NULL */
 	const char	*if_none_match;	/* may be NULL */
+	const char	*authorization;	/* may be NULL */
 };
 
 /*

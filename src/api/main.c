@@ -20,6 +20,7 @@
 #include <fcgiapp.h>
 #include <libpq-fe.h>
 
+#include "auth.h"
 #include "cache.h"
 #include "clock.h"
 #include "db.h"
@@ -83,6 +84,7 @@ main(void)
 	    (size_t)main_env_long("REVIEWS_CACHE_MB", 256),
 	    main_env_long("REVIEWS_CACHE_TTL_MS", 300000));
 	metrics_open();
+	auth_init(getenv("ADMIN_TOKENS_FILE"));
 	/* Connect now so the first request does not pay for it; if the
 	 * database is down, requests get 503 until it is back. */
 	if ((res = db_run(DB_PING, NULL, &status)) != NULL)

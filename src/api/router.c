@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "auth.h"
 #include "health.h"
 #include "list.h"
 #include "meta.h"
@@ -9,22 +10,22 @@
 #include "reviews.h"
 #include "router.h"
 
-#define PARAMS(a)	(a), sizeof(a) / sizeof((a)[0])
+#define PARAMS(a)	.params = (a), .nparams = sizeof(a) / sizeof((a)[0])
 
 /* The whole API.  Patterns with several methods list each. */
 static const struct route routes[] = {
-	{ HTTP_GET, "/reviews", PARAMS(list_params), list_check,
-	    ROUTE_BODY_NONE, list_get },
-	{ HTTP_POST, "/reviews", NULL, 0, NULL, ROUTE_BODY_REVIEW,
-	    reviews_post },
-	{ HTTP_GET, "/reviews/meta", PARAMS(meta_params), NULL,
-	    ROUTE_BODY_NONE, meta_get },
-	{ HTTP_PUT, "/reviews/#/helpful", NULL, 0, NULL, ROUTE_BODY_NONE,
-	    reviews_helpful },
-	{ HTTP_PUT, "/reviews/#/report", NULL, 0, NULL, ROUTE_BODY_NONE,
-	    reviews_report },
-	{ HTTP_GET, "/healthz", NULL, 0, NULL, ROUTE_BODY_NONE, health_get },
-	{ HTTP_GET, "/metrics", NULL, 0, NULL, ROUTE_BODY_NONE, metrics_get },
+	{ .method = HTTP_GET, .pattern = "/reviews", PARAMS(list_params),
+	    .check = list_check, .handler = list_get },
+	{ .method = HTTP_POST, .pattern = "/reviews", .body = ROUTE_BODY_REVIEW,
+	    .handler = reviews_post },
+	{ .method = HTTP_GET, .pattern = "/reviews/meta", PARAMS(meta_params),
+	    .handler = meta_get },
+	{ .method = HTTP_PUT, .pattern = "/reviews/#/helpful",
+	    .handler = reviews_helpful },
+	{ .method = HTTP_PUT, .pattern = "/reviews/#/report",
+	    .handler = reviews_report },
+	{ .method = HTTP_GET, .pattern = "/healthz", .handler = health_get },
+	{ .method = HTTP_GET, .pattern = "/metrics", .handler = metrics_get },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
@@ -319,6 +320,21 @@ router_dispatch(struct http_req *req, int *status)
 	size_t			 id;
 
 	router_split(req->path, req->pathlen, &path);
+	ctx.admin = NULL;
+	if (path.n > 0 && path.len[0] == 5 && memcmp(path.seg[0], "admin", 5) == 0) {
+		/* No token file: there is no admin API.  Else nothing under
+		 * /admin, not even whether a path exists, without a token. */
+		if (!auth_enabled()) {
+			a = answer_error(404, NULL, "not found");
+			goto out;
+		}
+		if ((complaint = auth_check(req->authorization,
+		    &ctx.admin)) != NULL) {
+			a = answer_error(401, "Authorization", complaint);
+			a.headers = "WWW-Authenticate: Bearer realm=\"reviews admin\"\r\n";
+			goto out;
+		}
+	}
 	switch (router_match(req->method, &path, &route, &id, allow,
 	    sizeof(allow))) {
 	case ROUTE_NOT_FOUND:

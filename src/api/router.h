@@ -62,6 +62,7 @@ struct route_ctx {
 	const char	*body;		/* the body as sent (ROUTE_BODY_JSON) */
 	size_t		 bodylen;
 	struct post	 post;		/* POST /reviews: the checked review */
+	const char	*admin;		/* admin routes: the token's name */
 };
 
 /* What a route takes for a body, checked before its handler runs. */
@@ -74,7 +75,9 @@ enum route_body {
 
 /*
  * check, if set, judges the parameters together once each passed its rule:
- * NULL, or the complaint with *field set.
+ * NULL, or the complaint with *field set.  Every route under /admin is
+ * an admin route: router_dispatch answers it only with an admin token
+ * (auth.h).
  */
 struct route {
 	enum http_method		 method;
