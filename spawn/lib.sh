@@ -40,6 +40,9 @@ stack_init() {
 	BIN=$STACK_DIR/bin/reviews-fcgi	# a copy of the build's, see pool_start
 	LISTEN_BIN=$STACK_DIR/bin/reviews-listen
 	GEN=$BUILD_DIR/src/gen/reviews-gen
+	# The admin API's token hashes (spawn/stack admin-token); the workers
+	# answer /admin only while it holds a token.
+	ADMIN_TOKENS_FILE=${ADMIN_TOKENS_FILE:-$STACK_DIR/admin-tokens}
 	# The database: DATABASE_URL or the libpq environment if the user set
 	# either, else the private cluster.
 	if [ -n "${DATABASE_URL:-}" ] || [ -n "${PGHOST:-}${PGDATABASE:-}${PGSERVICE:-}" ]; then

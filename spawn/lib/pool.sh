@@ -56,6 +56,7 @@ pool_start() {
 	local where=(--socket "${addr#unix:}")
 	[ "$host" = local ] || where=(--listen "$addr")
 	${ns:+ip netns exec "$ns"} env DATABASE_URL="$db" REVIEWS_CACHE="$cache" \
+		ADMIN_TOKENS_FILE="$ADMIN_TOKENS_FILE" \
 		REVIEWS_CACHE_MB="${CACHE_MB:-$(pool_cache_mb)}" REVIEWS_CACHE_TTL_MS="${CACHE_TTL_MS:-300000}" \
 		"$ROOT/spawn/pool" start --pidfile "$(pool_pidfile "$host" "$slot")" \
 		--bin "$BIN" "${where[@]}" --workers "$n" \
