@@ -45,7 +45,9 @@ CREATE TABLE IF NOT EXISTS characteristic_reviews (
 	value		smallint NOT NULL CHECK (value BETWEEN 1 AND 5)
 );
 
--- Rating histogram and recommend counts over non-reported reviews.
+-- Rating histogram and recommend counts over non-reported reviews, and
+-- with_photos: how many of them have at least one photo (however many).
+-- The review count and the mean rating follow from the histogram.
 CREATE TABLE IF NOT EXISTS product_meta (
 	product_id	integer PRIMARY KEY,
 	rating_1	bigint NOT NULL DEFAULT 0 CHECK (rating_1 >= 0),
@@ -54,7 +56,8 @@ CREATE TABLE IF NOT EXISTS product_meta (
 	rating_4	bigint NOT NULL DEFAULT 0 CHECK (rating_4 >= 0),
 	rating_5	bigint NOT NULL DEFAULT 0 CHECK (rating_5 >= 0),
 	recommend_false	bigint NOT NULL DEFAULT 0 CHECK (recommend_false >= 0),
-	recommend_true	bigint NOT NULL DEFAULT 0 CHECK (recommend_true >= 0)
+	recommend_true	bigint NOT NULL DEFAULT 0 CHECK (recommend_true >= 0),
+	with_photos	bigint NOT NULL DEFAULT 0 CHECK (with_photos >= 0)
 );
 
 -- POST Idempotency-Key: a retry with the same key and body gets the first
