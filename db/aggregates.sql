@@ -4,23 +4,24 @@
 
 BEGIN;
 
+-- A review with photos counts once in with_photos, however many it has:
+-- photos are joined as the set of reviews that have any.
 TRUNCATE product_meta;
 INSERT INTO product_meta (product_id, rating_1, rating_2, rating_3, rating_4,
     rating_5, recommend_false, recommend_true, with_photos)
-SELECT product_id,
-	count(*) FILTER (WHERE rating = 1),
-	count(*) FILTER (WHERE rating = 2),
-	count(*) FILTER (WHERE rating = 3),
-	count(*) FILTER (WHERE rating = 4),
-	count(*) FILTER (WHERE rating = 5),
-	count(*) FILTER (WHERE NOT recommend),
-	count(*) FILTER (WHERE recommend),
-	-- a review with several photos counts once
-	count(*) FILTER (WHERE EXISTS (SELECT 1 FROM reviews_photos p
-	    WHERE p.review_id = reviews.id))
-FROM reviews
-WHERE NOT reported
-GROUP BY product_id;
+SELECT r.product_id,
+	count(*) FILTER (WHERE r.rating = 1),
+	count(*) FILTER (WHERE r.rating = 2),
+	count(*) FILTER (WHERE r.rating = 3),
+	count(*) FILTER (WHERE r.rating = 4),
+	count(*) FILTER (WHERE r.rating = 5),
+	count(*) FILTER (WHERE NOT r.recommend),
+	count(*) FILTER (WHERE r.recommend),
+	count(p.review_id)
+FROM reviews r
+LEFT JOIN (SELECT DISTINCT review_id FROM reviews_photos) p ON p.review_id = r.id
+WHERE NOT r.reported
+GROUP BY r.product_id;
 
 UPDATE characteristics SET rating_sum = 0, rating_count = 0
 WHERE rating_sum <> 0 OR rating_count <> 0;

@@ -10,4 +10,5 @@ ALTER TABLE reviews_photos DROP CONSTRAINT IF EXISTS reviews_photos_pkey;
 ALTER TABLE characteristics DROP CONSTRAINT IF EXISTS characteristics_pkey;
 ALTER TABLE reviews DROP CONSTRAINT IF EXISTS reviews_pkey;
 DROP INDEX IF EXISTS reviews_newest, reviews_helpful, reviews_relevant,
-	reviews_photos_review, characteristics_product;
+	reviews_rating_desc, reviews_rating_asc, reviews_photos_review,
+	characteristics_product;

@@ -11,6 +11,13 @@ CREATE INDEX IF NOT EXISTS reviews_helpful
 CREATE INDEX IF NOT EXISTS reviews_relevant
 	ON reviews (product_id, (date_ms + 2592000000::bigint * helpfulness) DESC,
 	    id DESC) WHERE NOT reported;
+-- sort=rating_desc and rating_asc (API.md Part 2): rating, then newest.
+CREATE INDEX IF NOT EXISTS reviews_rating_desc
+	ON reviews (product_id, rating DESC, date_ms DESC, id DESC)
+	WHERE NOT reported;
+CREATE INDEX IF NOT EXISTS reviews_rating_asc
+	ON reviews (product_id, rating, date_ms DESC, id DESC)
+	WHERE NOT reported;
 CREATE INDEX IF NOT EXISTS reviews_photos_review
 	ON reviews_photos (review_id, id) INCLUDE (url);
 CREATE INDEX IF NOT EXISTS characteristics_product

@@ -235,6 +235,6 @@ snapshot() {
 	    (SELECT count(*) FROM characteristic_reviews),
 	    (SELECT coalesce(sum(helpfulness), 0) FROM reviews),
 	    (SELECT count(*) FROM reviews WHERE reported),
-	    (SELECT coalesce(sum(rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5 + 7 * recommend_true + 11 * recommend_false), 0) FROM product_meta),
+	    (SELECT coalesce(sum(rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5 + 7 * recommend_true + 11 * recommend_false + 17 * with_photos), 0) FROM product_meta),
 	    (SELECT coalesce(sum(rating_sum * 13 + rating_count), 0) FROM characteristics)"
 }

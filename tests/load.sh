@@ -2,8 +2,11 @@
 # tests/load.sh: the loader on files holding every kind of dirt DATA.md
 # names (plus quotes and newlines inside fields and multi-byte UTF-8).  The
 # reject report names exactly the bad rows and reasons, the good rows are
-# all there, verify passes, loading twice gives the same database, and the
-# API serves what was loaded.  Needs BASE_URL, DATABASE_URL and LOAD (a
+# all there, the aggregates summed while loading are exact (with_photos
+# named product by product), verify passes, loading twice gives the same
+# database, and the API serves what was loaded.  Then the same files with a
+# product past the loader's arrays, whose aggregates are summed in SQL
+# (aggregates.sql) instead.  Needs BASE_URL, DATABASE_URL and LOAD (a
 # command that loads a directory, as `spawn/stack load`, honouring
 # $REJECTS).  Speaks TAP (tests/lib.sh).
 set -uo pipefail
@@ -24,18 +27,25 @@ else
 fi
 grep -q $'^reviews.csv\t14\tduplicate id\t1,2,4,1596080481475,"Duplicate id"' "$TMP/rejects.tsv" &&
 	ok "reject report carries the raw row" || bad "reject report lacks the raw row"
-grep -q "rejected" "$TMP/load.out" && grep -qE 'total +[0-9]+ rows +[0-9]+ loaded +25 rejected' "$TMP/load.out" &&
-	ok "summary counts 25 rejected rows" || bad "summary: $(grep total "$TMP/load.out")"
+grep -q "rejected" "$TMP/load.out" && grep -qE 'total +[0-9]+ rows +[0-9]+ loaded +26 rejected' "$TMP/load.out" &&
+	ok "summary counts 26 rejected rows" || bad "summary: $(grep total "$TMP/load.out")"
 
 ids() { sql "SELECT string_agg(id::text, ' ' ORDER BY id) FROM $1"; }
 [ "$(ids reviews)" = "1 2 3 13 14 18" ] && ok "good reviews all loaded" || bad "reviews: $(ids reviews)"
 [ "$(ids characteristics)" = "1 2 3 5" ] && ok "good characteristics all loaded" || bad "characteristics: $(ids characteristics)"
-[ "$(ids reviews_photos)" = "1 2 4" ] && ok "good photos all loaded" || bad "photos: $(ids reviews_photos)"
+[ "$(ids reviews_photos)" = "1 2 4 6 7" ] && ok "good photos all loaded" || bad "photos: $(ids reviews_photos)"
 [ "$(ids characteristic_reviews)" = "1 2 3 4 5 6 7 8 14" ] && ok "good ratings all loaded" || bad "ratings: $(ids characteristic_reviews)"
 [ "$(sql "SELECT body FROM reviews WHERE id = 2")" = $'Line one\nline two, after a newline' ] &&
 	ok "a newline inside a quoted field is kept" || bad "multi-line body"
 [ "$(sql "SELECT response IS NULL FROM reviews WHERE id = 3")" = t ] &&
 	ok "a quoted \"null\" response is no response" || bad "quoted null response"
+# Product 1: review 1 has two photos, review 2 one; product 2: the
+# reported review 13 has one, and the photo of review 14 was rejected
+# (a duplicate id); product 3: review 18 has one.
+with_photos() { sql "SELECT string_agg(product_id || ':' || with_photos, ' ' ORDER BY product_id) FROM product_meta"; }
+[ "$(with_photos)" = "1:2 2:0 3:1" ] &&
+	ok "with_photos: a review counts once however many photos, reported reviews and rejected photos nowhere" ||
+	bad "with_photos (product:count): $(with_photos), want 1:2 2:0 3:1"
 drift=$(psql -X -q -tA -d "$DB" -f "$(dirname "$0")/../db/verify.sql")
 [ -z "$drift" ] && ok "verify: aggregates match the loaded rows" || bad "verify: $drift"
 
@@ -63,5 +73,21 @@ expect "API meta leaves the reported review out" 200 '{"product_id":"2","ratings
 post '{"product_id":3,"rating":4,"body":"After the load, new reviews get ids past the loaded ones.","recommend":true,"name":"n","email":"n@example.com","photos":["https://images.example/new.jpg"],"characteristics":{"5":3}}'
 id=$(jq -r '.review_id' <<<"$BODY")
 [ "$STATUS" = 201 ] && [ "$id" -gt 18 ] && ok "a new review gets a fresh id ($id)" || bad "post after load: $STATUS $BODY"
+
+# A product id past the loader's flat arrays (IDMAP_DENSE, 2^26): every
+# aggregate is summed by aggregates.sql instead, and must come out the same.
+S=$TMP/sparse
+mkdir -p "$S"
+cp "$FIX"/*.csv "$S/"
+echo '19,70000000,5,1596080481483,"Far away","body",true,false,"i","i@example.com",null,0' >>"$S/reviews.csv"
+printf '%s\n' '8,19,"https://images.example/far-1.jpg"' '9,19,"https://images.example/far-2.jpg"' >>"$S/reviews_photos.csv"
+REJECTS=$TMP/rejects3.tsv $LOAD "$S" >"$TMP/load3.out" 2>&1 || { cat "$TMP/load3.out"; bad "the load of a product past the arrays failed"; }
+grep -q 'summing aggregates in SQL' "$TMP/load3.out" &&
+	ok "a product past 2^26: the loader sums the aggregates in SQL" || bad "no SQL summing: $(cat "$TMP/load3.out")"
+[ "$(with_photos)" = "1:2 2:0 3:1 70000000:1" ] &&
+	ok "with_photos summed in SQL: the same counts, the far product's two photos once" ||
+	bad "with_photos in SQL (product:count): $(with_photos), want 1:2 2:0 3:1 70000000:1"
+drift=$(psql -X -q -tA -d "$DB" -f "$(dirname "$0")/../db/verify.sql")
+[ -z "$drift" ] && ok "verify: aggregates summed in SQL match the rows" || bad "verify: $drift"
 
 done_testing

@@ -6,6 +6,8 @@
  *
  *   sql-dump NAME       the statement NAME as a pgbench script
  *   sql-dump --options  the worker's session settings, for PGOPTIONS
+ *   sql-dump --explain  a psql script that EXPLAINs every statement of the
+ *                       table as the worker plans it (tests/explain.sh)
  *
  * A script gives each $n parameter a pgbench variable, set by a \set line
  * from the table below; only the statements the bench runs have one.
@@ -129,18 +131,94 @@ dump_script(const struct dump_script *d)
 	printf(";\n");
 }
 
+/*
+ * Print db_options ("-c name=value" pairs, as libpq's options take them)
+ * as SET lines, or with print 0 only check them.  Returns 0, or -1 and
+ * says why when it holds anything else: the script must run under exactly
+ * the worker's settings.
+ */
+static int
+dump_settings(int print)
+{
+	const char	*s = db_options, *eq;
+	size_t		 n;
+
+	for (;;) {
+		s += strspn(s, " ");
+		if (*s == '\0')
+			return 0;
+		if (strncmp(s, "-c ", 3) != 0)
+			break;
+		s += 3;
+		n = strcspn(s, " ");
+		eq = memchr(s, '=', n);
+		if (eq == NULL || eq == s || memchr(s, '\'', n) != NULL)
+			break;
+		if (print)
+			printf("SET %.*s = '%.*s';\n", (int)(eq - s), s,
+			    (int)(n - (size_t)(eq - s) - 1), eq + 1);
+		s += n;
+	}
+	fprintf(stderr, "sql-dump: cannot read the session settings \"%s\"\n",
+	    db_options);
+	return -1;
+}
+
+/*
+ * Print a psql script that EXPLAINs every statement of the table, in
+ * table order, as the worker plans it: its session settings first, then
+ * per statement a line "statement NAME", PREPARE NAME AS its SQL, and
+ * EXPLAIN EXECUTE NAME with a NULL for each parameter.  The settings hold
+ * plan_cache_mode=force_generic_plan, so what is explained is the generic
+ * plan every execution of the worker uses, whatever its parameters: the
+ * NULLs choose nothing.  EXPLAIN without ANALYZE runs nothing, so writes
+ * are explained too.  A statement that fails to prepare or explain gets
+ * a line "error MESSAGE" and the script goes on; it ends with "end N", N
+ * the number of statements, so a reader can tell it ran to the end.
+ * Returns 0, or -1 (nothing printed) when the settings cannot be read.
+ */
+static int
+dump_explain(void)
+{
+	int	 i, j;
+
+	if (dump_settings(0) < 0)
+		return -1;
+	printf("-- EXPLAIN of every statement the worker prepares, generated "
+	    "from\n-- src/api/sql.c by src/api/sql-dump --explain: run with psql "
+	    "-tA (tests/explain.sh).\n");
+	dump_settings(1);
+	for (i = 0; i < DB__MAX; i++) {
+		printf("\\echo 'statement %s'\n", db_sql[i].name);
+		printf("PREPARE %s AS %s;\n", db_sql[i].name, db_sql[i].sql);
+		printf("\\if :ERROR\n\\echo 'error' :LAST_ERROR_MESSAGE\n"
+		    "\\else\n");
+		printf("EXPLAIN EXECUTE %s", db_sql[i].name);
+		for (j = 0; j < db_sql[i].nparams; j++)
+			printf("%sNULL", j == 0 ? "(" : ", ");
+		printf("%s;\n", db_sql[i].nparams > 0 ? ")" : "");
+		printf("\\if :ERROR\n\\echo 'error' :LAST_ERROR_MESSAGE\n"
+		    "\\endif\n\\endif\n");
+	}
+	printf("\\echo 'end %d'\n", DB__MAX);
+	return 0;
+}
+
 int
 main(int argc, char *argv[])
 {
 	const struct dump_script	*d;
 
 	if (argc != 2) {
-		fprintf(stderr, "usage: sql-dump NAME | --options\n");
+		fprintf(stderr, "usage: sql-dump NAME | --options | --explain\n");
 		return 2;
 	}
 	if (strcmp(argv[1], "--options") == 0)
 		printf("%s\n", db_options);
-	else if ((d = dump_find(argv[1])) == NULL) {
+	else if (strcmp(argv[1], "--explain") == 0) {
+		if (dump_explain() < 0)
+			return 1;
+	} else if ((d = dump_find(argv[1])) == NULL) {
 		fprintf(stderr, "sql-dump: no pgbench script for \"%s\"\n",
 		    argv[1]);
 		return 1;

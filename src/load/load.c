@@ -36,7 +36,8 @@ struct load_file load_files[LOAD_META + 1] = {
 	/* product_meta, written from the sums rather than read from a file. */
 	{ .kind = LOAD_META, .name = "product_meta",
 	  .table = "product_meta", .columns = "product_id, rating_1, rating_2, "
-	  "rating_3, rating_4, rating_5, recommend_false, recommend_true" },
+	  "rating_3, rating_4, rating_5, recommend_false, recommend_true, "
+	  "with_photos" },
 };
 
 /*

@@ -19,6 +19,8 @@
 static struct idmap	 reviews_kept, chars_kept;
 /* Per-file duplicate-id maps for the two files whose ids nothing refers to. */
 static struct idmap	 photos_seen, ratings_seen;
+/* Reviews with a photo loaded already: with_photos counts each once. */
+static struct idmap	 photographed;
 static struct table	 rated;		/* (review, characteristic) pairs */
 
 /*
@@ -32,6 +34,7 @@ rows_init(void)
 	idmap_init(&chars_kept);
 	idmap_init(&photos_seen);
 	idmap_init(&ratings_seen);
+	idmap_init(&photographed);
 	table_init(&rated, 1u << 20, 0);
 }
 
@@ -151,13 +154,14 @@ row_head(const struct load_file *lf, const struct csv *c, struct copy *o)
 
 /*
  * The end of a photo or rating row: its own id must be new (and, for a
- * rating, the pair too); then it is written.
+ * rating, the pair too); then it is summed (sums.h) and written.
  */
 static const char *
 row_tail(const struct load_file *lf, const struct csv *c, struct copy *o)
 {
 	const struct csv_field	*f = c->field;
 	int64_t			 id, a, b, v;
+	int32_t			 r;
 	int			 i;
 
 	field_int(&f[0], 1, INT_MAX32, &id);
@@ -165,6 +169,13 @@ row_tail(const struct load_file *lf, const struct csv *c, struct copy *o)
 		if (idmap_get(&photos_seen, id))
 			return "duplicate id";
 		idmap_put(&photos_seen, id, 1);
+		/* A review's first photo; reported reviews count nowhere. */
+		field_int(&f[1], 1, INT_MAX32, &a);
+		if (!idmap_get(&photographed, a)) {
+			idmap_put(&photographed, a, 1);
+			if ((r = idmap_get(&reviews_kept, a)) > 0)
+				sums_photo(r);
+		}
 	} else {
 		if (idmap_get(&ratings_seen, id))
 			return "duplicate id";

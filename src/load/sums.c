@@ -7,9 +7,12 @@
 #include "idmap.h"
 #include "sums.h"
 
-/* One product's product_meta row. */
+/*
+ * One product's product_meta row.  The photos thread alone writes wp,
+ * while the ratings thread writes only the characteristics' arrays.
+ */
 struct pstat {
-	int32_t		 r[5], rf, rt;
+	int32_t		 r[5], rf, rt, wp;
 };
 
 static struct pstat	*pstats;
@@ -50,6 +53,17 @@ sums_review(int64_t product, int64_t rating, int recommend, int reported)
 		else
 			pstats[product].rf++;
 	}
+}
+
+/*
+ * Count an unreported review of product that has a photo, once per review
+ * (the caller knows which reviews have had one already).
+ */
+void
+sums_photo(int64_t product)
+{
+	if (product < IDMAP_DENSE)
+		pstats[product].wp++;
 }
 
 /* Note a loaded characteristic's id: one past the arrays makes sums slow. */
@@ -109,8 +123,9 @@ sums_meta(struct copy *o)
 			continue;
 		w = copy_room(o, 128);
 		o->len += (size_t)snprintf(w, 128,
-		    "%" PRId64 "\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", id, p->r[0],
-		    p->r[1], p->r[2], p->r[3], p->r[4], p->rf, p->rt);
+		    "%" PRId64 "\t%d\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", id,
+		    p->r[0], p->r[1], p->r[2], p->r[3], p->r[4], p->rf, p->rt,
+		    p->wp);
 		n++;
 	}
 	return n;
