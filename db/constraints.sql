@@ -14,3 +14,5 @@ ALTER TABLE characteristic_reviews ADD CONSTRAINT characteristic_reviews_review_
 	FOREIGN KEY (review_id) REFERENCES reviews (id);
 ALTER TABLE characteristic_reviews ADD CONSTRAINT characteristic_reviews_characteristic_fkey
 	FOREIGN KEY (characteristic_id) REFERENCES characteristics (id);
+ALTER TABLE review_reports ADD CONSTRAINT review_reports_review_fkey
+	FOREIGN KEY (review_id) REFERENCES reviews (id);

@@ -22,3 +22,10 @@ CREATE INDEX IF NOT EXISTS reviews_photos_review
 	ON reviews_photos (review_id, id) INCLUDE (url);
 CREATE INDEX IF NOT EXISTS characteristics_product
 	ON characteristics (product_id, id);
+-- Moderation (API.md Part 2): a reviewer's reviews by e-mail, compared
+-- case-insensitively (export, erase); the open queue; a review's reports.
+CREATE INDEX IF NOT EXISTS reviews_email ON reviews (lower(reviewer_email));
+CREATE INDEX IF NOT EXISTS reviews_open ON reviews (id)
+	WHERE reported AND NOT removed;
+CREATE INDEX IF NOT EXISTS review_reports_review
+	ON review_reports (review_id, id);

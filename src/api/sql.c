@@ -184,11 +184,16 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "FROM (SELECT $1::integer AS product_id) k " META_JOINS
 	    "ORDER BY c.id", 1, 1 },
 	/* The same for up to 100 products in one round trip ($1 their ids),
-	 * in the order given. */
+	 * in the order given.  The LIMIT keeps product_meta a lookup per id
+	 * (a lateral subquery is not pulled up into a join): with a small
+	 * table the planner would otherwise hash it whole. */
 	[DB_META_MANY] = { "meta_many",
 	    "SELECT " META_COLUMNS ", k.n "
 	    "FROM unnest($1::integer[]) WITH ORDINALITY k(product_id, n) "
-	    META_JOINS "ORDER BY k.n, c.id", 1, 1 },
+	    "LEFT JOIN LATERAL (SELECT * FROM product_meta x "
+	    "WHERE x.product_id = k.product_id LIMIT 1) m ON true "
+	    "LEFT JOIN characteristics c ON c.product_id = k.product_id "
+	    "ORDER BY k.n, c.id", 1, 1 },
 
 	[DB_PRODUCT_CHARS] = { "product_chars",
 	    "SELECT id FROM characteristics WHERE product_id = $1", 1, 1 },

@@ -21,7 +21,8 @@ struct load_file load_files[LOAD_META + 1] = {
 	  .header = "id,product_id,rating,date,summary,body,recommend,reported,"
 	  "reviewer_name,reviewer_email,response,helpfulness",
 	  .columns = "id, product_id, rating, date_ms, summary, body, recommend, "
-	  "reported, reviewer_name, reviewer_email, response, helpfulness",
+	  "reported, reviewer_name, reviewer_email, response, helpfulness, "
+	  "removed",
 	  .nfields = 12 },
 	{ .kind = LOAD_CHARS, .name = "characteristics.csv",
 	  .table = "characteristics", .header = "id,product_id,name",

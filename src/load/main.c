@@ -108,7 +108,9 @@ main(int argc, char *argv[])
 	    "on %s with %s\n", PQdb(c), PQhost(c) ? PQhost(c) : "localhost", dir);
 	t0 = t = clock_secs();
 	ddl_script(c, sqldir, "drop-constraints.sql");
-	conn_exec(c, "TRUNCATE idempotency_keys", "truncate");
+	/* The old data set's keys and reports go with it (the audit log
+	 * stays: it records what admins did, whatever the data). */
+	conn_exec(c, "TRUNCATE idempotency_keys, review_reports", "truncate");
 	rows_init();
 	sums_init();
 
