@@ -41,8 +41,9 @@ stack_init() {
 	LISTEN_BIN=$STACK_DIR/bin/reviews-listen
 	GEN=$BUILD_DIR/src/gen/reviews-gen
 	# The admin API's token hashes (spawn/stack admin-token); the workers
-	# answer /admin only while it holds a token.
-	ADMIN_TOKENS_FILE=${ADMIN_TOKENS_FILE:-$STACK_DIR/admin-tokens}
+	# answer /admin only while it holds a token.  Set it empty for no
+	# admin API at all (every /admin path a 404).
+	ADMIN_TOKENS_FILE=${ADMIN_TOKENS_FILE-$STACK_DIR/admin-tokens}
 	# The database: DATABASE_URL or the libpq environment if the user set
 	# either, else the private cluster.
 	if [ -n "${DATABASE_URL:-}" ] || [ -n "${PGHOST:-}${PGDATABASE:-}${PGSERVICE:-}" ]; then
@@ -99,6 +100,8 @@ stack_load_settings() {
 		fi
 	done <"$f"
 	[ -n "$conflicts" ] && stack_running || return 0
+	# A token touches no setting of the running stack.
+	[ "${STACK_CMD:-}" != admin-token ] || return 0
 	if [ "${STACK_CMD:-}" = down ]; then
 		say "stopping the stack that runs with$runs (ignoring$conflicts)"
 		while IFS=$'\t' read -r name val; do export "$name=$val"; done <"$f"

@@ -262,4 +262,62 @@ done
 hostile "PUT /reviews/meta" 405 method PUT /reviews/meta
 hostile "POST /reviews/1/report" 405 method POST /reviews/1/report
 
+# --- admin tokens ----------------------------------------------------------
+# Every /admin path asks for a token before anything else, so a path no
+# route serves says 401 too: nothing under /admin, not even whether a path
+# exists, is told without one.  A real token, made as an admin makes one.
+note "hostile: admin tokens: each refused with 401 and WWW-Authenticate: Bearer, nothing written"
+ADMIN=$("$(dirname "$0")/../spawn/stack" admin-token hostile 2>/dev/null)
+[[ "$ADMIN" =~ ^[A-Za-z0-9_-]{43}$ ]] || bail_out "spawn/stack admin-token made no token: $ADMIN"
+# hadmin NAME STATUS AUTHORIZATION [PATH]: a PUT under /admin with that
+# Authorization header ("-": none), refused, its challenge with it.
+hadmin() {
+	local name=$1 st=$2 auth=$3 p=${4:-/admin/reviews/1/restore} h=()
+	[ "$auth" = - ] || h=(-H "Authorization: $auth")
+	hostile "admin: $name" "$st" Authorization PUT "$p" "${h[@]}"
+	if [ "$st" = 401 ] && [[ "$(header WWW-Authenticate)" != Bearer* ]]; then
+		bad "admin: $name: no WWW-Authenticate: Bearer challenge ($(header WWW-Authenticate))"
+	fi
+}
+upper=$(tr '[:lower:]' '[:upper:]' <<<"$ADMIN") lower=$(tr '[:upper:]' '[:lower:]' <<<"$ADMIN")
+[ "$upper" != "$ADMIN" ] || upper=${ADMIN}x
+[ "$lower" != "$ADMIN" ] || lower=${ADMIN}y
+hadmin "no Authorization" 401 -
+hadmin "an empty Authorization" 401 ""
+hadmin "Bearer and no token" 401 "Bearer"
+hadmin "Bearer and a blank" 401 "Bearer "
+hadmin "Basic instead of Bearer" 401 "Basic $(printf 'admin:%s' "$ADMIN" | base64 -w0)"
+hadmin "the token alone" 401 "$ADMIN"
+hadmin "Token instead of Bearer" 401 "Token $ADMIN"
+hadmin "the token in upper case" 401 "Bearer $upper"
+hadmin "the token in lower case" 401 "Bearer $lower"
+hadmin "a prefix of the token" 401 "Bearer ${ADMIN:0:42}"
+hadmin "the token's first character" 401 "Bearer ${ADMIN:0:1}"
+hadmin "the token and one more character" 401 "Bearer ${ADMIN}A"
+hadmin "the token with a space inside" 401 "Bearer ${ADMIN:0:20} ${ADMIN:20}"
+hadmin "the token quoted" 401 "Bearer \"$ADMIN\""
+hadmin "the token twice" 401 "Bearer $ADMIN, Bearer $ADMIN"
+hadmin "the token's SHA-256" 401 "Bearer $(printf '%s' "$ADMIN" | sha256sum | cut -d' ' -f1)"
+hadmin "a token of UTF-8" 401 "Bearer $(printf '\xc3\xa9')$ADMIN"
+hadmin "1 KB of token" 401 "Bearer $(long 1024 A)"
+hadmin "no token, a path no route serves" 401 - /admin/nothing/here
+hadmin "a wrong token, a path no route serves" 401 "Bearer x$ADMIN" /admin/nothing/here
+# Past NGINX's header buffers (8 KiB): its own JSON 400, before a worker.
+hostile "admin: 10 KB of token" 400 "" PUT /admin/reviews/1/restore -H "Authorization: Bearer $(long 10240 A)"
+# A NUL can only be sent raw (curl cuts a header there); NGINX refuses the
+# header line with its 400.
+before=$(snapshot)
+raw=$(printf 'PUT /admin/reviews/1/restore HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer %s\0%s\r\nContent-Length: 0\r\nConnection: close\r\n\r\n' "${ADMIN:0:20}" "${ADMIN:20}" |
+	timeout 5 curl -s --max-time 5 "telnet://${BASE#http://}" 2>/dev/null | head -1 | tr -d '\r')
+[[ "$raw" == "HTTP/1.1 400"* ]] && ok "admin: a NUL in the token: NGINX's 400 ($raw)" ||
+	bad "admin: a NUL in the token: $raw"
+[ "$(snapshot)" = "$before" ] || bad "admin: a NUL in the token: something was written"
+# The token itself passes the gate (the scheme's case does not matter,
+# and blanks around a header's value are not part of it: RFC 9110): what
+# answers is the route's own 404, not a 401.
+for auth in "Bearer $ADMIN" "bearer $ADMIN" "BEARER $ADMIN" "Bearer  $ADMIN" "Bearer $ADMIN "; do
+	req GET /admin/nothing/here -H "Authorization: $auth"
+	expect "admin: '${auth/$ADMIN/TOKEN}' passes the gate to an unknown path's 404" 404
+done
+
 done_testing

@@ -40,4 +40,29 @@ req OPTIONS /reviews -H 'Origin: https://shop.example' -H 'Access-Control-Reques
 req GET "/reviews?product_id=1" -H 'Origin: https://shop.example'
 [ -n "$(header Access-Control-Allow-Origin)" ] && ok "CORS header on responses" || bad "no CORS header"
 
+# No token file configured: no admin API.  One worker of the stack's own
+# binary, started beside the pool without ADMIN_TOKENS_FILE and asked over
+# FastCGI directly: /admin paths are the 404 of Part 1, token or not.
+: "${STACK_DIR:?}"
+sock=$TMP/no-admin.sock
+env -i DATABASE_URL="$DB" spawn-fcgi -n -s "$sock" -- "$STACK_DIR/bin/reviews-fcgi" \
+	>"$TMP/no-admin.log" 2>&1 &
+lone=$!
+for _ in $(seq 1 50); do [ -S "$sock" ] && break; sleep 0.1; done
+fcgi_status() {	# fcgi_status PATH [AUTHORIZATION]: the lone worker's status line
+	env -i REQUEST_METHOD=GET REQUEST_PATH="$1" QUERY_STRING= ${2:+HTTP_AUTHORIZATION="$2"} \
+		cgi-fcgi -bind -connect "$sock" 2>/dev/null | sed -n 's/^Status: //p' | tr -d '\r'
+}
+for p in /admin/reports /admin/audit /admin/nothing; do
+	st=$(fcgi_status "$p")
+	st2=$(fcgi_status "$p" "Bearer anything")
+	[ "${st%% *}" = 404 ] && [ "${st2%% *}" = 404 ] &&
+		ok "no token file: GET $p is a 404, with or without a token" ||
+		bad "no token file: GET $p answered '$st' / '$st2'"
+done
+st=$(fcgi_status /healthz)
+[ "${st%% *}" = 200 ] && ok "no token file: the same worker serves the public API (healthz $st)" ||
+	bad "no token file: the lone worker does not serve: '$st' ($(head -3 "$TMP/no-admin.log"))"
+kill "$lone" 2>/dev/null; wait "$lone" 2>/dev/null
+
 done_testing
