@@ -5,7 +5,8 @@
 # no rating indexes, no record) and brought forward by the path `spawn/stack
 # up` takes: verify is exact (with_photos backfilled), 0001 recorded, the
 # indexes back, a second run changes nothing, and 0001 run by hand repairs
-# a with_photos that drifted.  Then migrations of the
+# a with_photos that drifted.  The same for 0002 (moderation: reviews
+# reported before it become removed).  Then migrations of the
 # suite's own (MIGRATIONS_DIR) apply in order, and one that fails leaves
 # nothing behind, not even its record.  Needs BASE_URL (tests/lib.sh),
 # DATABASE_URL and MIGRATE (a command that runs data_schema on this
@@ -74,6 +75,47 @@ setup_sql "UPDATE product_meta SET with_photos = with_photos + 3 WHERE product_i
 out=$(PGOPTIONS='-c client_min_messages=warning' psql -X -q -1 -v ON_ERROR_STOP=1 -d "$DB" -f "$MIG/0001-with-photos.sql" 2>&1) ||
 	bad "0001 as a repair: $out"
 verify_aggregates "0001 run by hand repairs with_photos counted too high and counted where no photo is"
+
+# 0002, moderation: the shape before it (no removed column, no reports, no
+# audit log, none of its indexes, no record), with reviews hidden by
+# reports before moderation existed: they come out removed, an old report
+# decided, and nothing public moves.
+hidden=$(sql "SELECT count(*) FROM reviews WHERE reported")
+[ "$hidden" -gt 0 ] && ok "the data set has $hidden reported reviews for 0002 to decide" ||
+	bad "no reported review: 0002's backfill would prove nothing"
+lists_before=$(sql "SELECT md5(string_agg(id::text, ',' ORDER BY id)) FROM reviews WHERE NOT reported")
+setup_sql "DROP TABLE review_reports, admin_audit;
+	DROP INDEX reviews_email, reviews_open;
+	ALTER TABLE reviews DROP COLUMN removed;
+	DELETE FROM schema_migrations WHERE name = '0002-moderation'"
+note "migrate: the database taken back to the shape before 0002; migrating"
+t0=$(now_ms)
+$MIGRATE >"$TMP/migrate2.out" 2>&1 && rc=0 || rc=$?
+ms=$(( $(now_ms) - t0 ))
+sed 's/^/# /' "$TMP/migrate2.out"
+[ "$rc" = 0 ] && grep -q 'migration 0002-moderation: applied' "$TMP/migrate2.out" &&
+	ok "0002 applied in $ms ms" || bad "migrate exit $rc: $(cat "$TMP/migrate2.out")"
+[ "$(sql "SELECT count(*) FROM reviews WHERE reported AND removed")" = "$hidden" ] &&
+	[ "$(sql "SELECT count(*) FROM reviews WHERE removed AND NOT reported")" = 0 ] &&
+	ok "every review reported before moderation is removed ($hidden), no other" ||
+	bad "after 0002: $(sql "SELECT reported, removed, count(*) FROM reviews GROUP BY 1, 2")"
+[ "$(sql "SELECT count(*) FROM pg_constraint WHERE conname IN ('reviews_removed_hidden', 'review_reports_review_fkey')")" = 2 ] &&
+	[ "$(sql "SELECT count(*) FROM pg_indexes WHERE indexname IN ('reviews_email', 'reviews_open', 'review_reports_review')")" = 3 ] &&
+	[ "$(sql "SELECT count(*) FROM pg_tables WHERE tablename IN ('review_reports', 'admin_audit')")" = 2 ] &&
+	ok "0002's tables, constraints and indexes are there" ||
+	bad "0002's objects: $(sql "SELECT string_agg(indexname, ' ') FROM pg_indexes WHERE tablename IN ('reviews', 'review_reports')")"
+if psql -X -q -d "$DB" -c "UPDATE reviews SET removed = true WHERE id = (SELECT min(id) FROM reviews WHERE NOT reported)" >/dev/null 2>&1; then
+	bad "a published review could be marked removed: the CHECK is missing"
+else
+	ok "the CHECK refuses a removed review that is not hidden"
+fi
+[ "$(sql "SELECT md5(string_agg(id::text, ',' ORDER BY id)) FROM reviews WHERE NOT reported")" = "$lists_before" ] &&
+	ok "0002 changes no public review" || bad "0002 changed what is public"
+verify_aggregates "verify: every aggregate exact after 0002"
+$MIGRATE >"$TMP/again2.out" 2>&1 && grep -q 'migrations: all [0-9]* applied already' "$TMP/again2.out" &&
+	ok "after 0002 a second run applies nothing" || bad "second run after 0002: $(cat "$TMP/again2.out")"
+out=$(PGOPTIONS='-c client_min_messages=warning' psql -X -q -1 -v ON_ERROR_STOP=1 -d "$DB" -f "$MIG/0002-moderation.sql" 2>&1) &&
+	ok "0002 run again by hand on its own result: no error" || bad "0002 again: $out"
 
 # Migrations of this suite's own: applied in the order of their numbers
 # (0010 is written first), each once; one that fails is rolled back with
