@@ -48,7 +48,7 @@ for name in $names; do
 	elif [ -n "$scans" ]; then
 		bad "$name: sequential scan"$'\n'"$scans"$'\n'"the plan:"$'\n'"$plan"
 	else
-		used=$(grep -oE 'Scan using [a-z_0-9]+' <<<"$plan" | sed 's/.* //' | sort -u | tr '\n' ' ')
+		used=$(grep -oE '(Scan using|Bitmap Index Scan on) [a-z_0-9]+' <<<"$plan" | sed 's/.* //' | sort -u | tr '\n' ' ')
 		ok "$name: no sequential scan${used:+ (indexes: ${used% })}"
 	fi
 done
