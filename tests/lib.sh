@@ -81,44 +81,65 @@ nworkers() { pgrep -P "$(cat "$POOL_PIDFILE")" | wc -l; }
 # it when the openapi suite is to check what the service answered), req
 # keeps every exchange there: curl writes the answer's headers and body
 # straight into the directory (a copy would cost a fork per request, which
-# is seconds over a suite), and one line of EXCHANGE_DIR/index.tsv says what
-# was asked: suite, the check it fed, method, status, file stem, URL as
-# sent.  Without it, each exchange overwrites the last in TMP.
+# is seconds over a suite), and one line of EXCHANGE_DIR/index.tsv says
+# what was asked: suite, the check it fed (the next one at the time),
+# method, status, file stem, URL as sent.  Without it, each exchange
+# overwrites the last in TMP.
 EXCHANGE_SUITE=${0##*/}
 EXCHANGE_SUITE=${EXCHANGE_SUITE%.sh}
 case $0 in */e2e/*) EXCHANGE_SUITE=e2e-$EXCHANGE_SUITE ;; esac
-exchange_n=0
+exchange_n=0 exchange_pid= exchange_id=
 XF=$TMP/exchange	# the last exchange's files: $XF.headers, $XF.body
 
-# exchange_next: XF for the next exchange.  Named by the shell's pid too: a
-# req in a command substitution counts from the same exchange_n.
-exchange_next() {
-	[ -n "${EXCHANGE_DIR:-}" ] || return 0
+# exchange_stem: the next exchange's file name, without its extension, in
+# XS.  A req in a command substitution or a background process counts
+# from the same exchange_n as its parent, so the name says which process
+# made it: its pid and, since a pid comes again once pid_max (often 32768)
+# wraps, when that process first recorded.
+exchange_stem() {
+	[ "$exchange_pid" = "$BASHPID" ] || exchange_pid=$BASHPID exchange_id=$BASHPID.${EPOCHREALTIME/[.,]/}
 	exchange_n=$((exchange_n + 1))
-	XF=$EXCHANGE_DIR/$EXCHANGE_SUITE.$BASHPID.$exchange_n
+	XS=$EXCHANGE_SUITE.$exchange_id.$exchange_n
 }
 
-# exchange_keep METHOD URL [curl args...]: the exchange's index line, and
-# what curl sent besides the URL: its -H lines and its body.
-exchange_keep() {
-	local m=$1 url=$2 h=
-	shift 2
+# exchange_next: XF for the next exchange (without EXCHANGE_DIR, one per
+# process: processes running at once must not share one file either).
+exchange_next() {
+	if [ -z "${EXCHANGE_DIR:-}" ]; then
+		XF=$TMP/exchange.$BASHPID
+		return 0
+	fi
+	exchange_stem
+	XF=$EXCHANGE_DIR/$XS
+}
+
+# exchange_request STEM [curl args...]: what curl sent besides the method
+# and URL, beside the answer: STEM.reqheaders (its -H lines) and
+# STEM.reqbody (its body, when it had one).
+exchange_request() {
+	local stem=$1 h=
+	shift
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-H | --header) h+="${2-}"$'\n'; shift ;;
 		--data-binary | --data | -d)
 			case ${2-} in
-			@*) cp -- "${2#@}" "$XF.reqbody" ;;
-			*) printf '%s' "${2-}" >"$XF.reqbody" ;;
+			@*) cp -- "${2#@}" "$stem.reqbody" ;;
+			*) printf '%s' "${2-}" >"$stem.reqbody" ;;
 			esac
 			shift ;;
-		--data-raw) printf '%s' "${2-}" >"$XF.reqbody"; shift ;;
+		--data-raw) printf '%s' "${2-}" >"$stem.reqbody"; shift ;;
 		esac
 		shift
 	done
-	printf '%s' "$h" >"$XF.reqheaders"
-	printf '%s\t%d\t%s\t%s\t%s\t%s\n' "$EXCHANGE_SUITE" $((pass + fail + 1)) "$m" "$STATUS" \
-		"${XF##*/}" "$url" >>"$EXCHANGE_DIR/index.tsv"
+	printf '%s' "$h" >"$stem.reqheaders"
+}
+
+# exchange_line METHOD STATUS STEM URL: the exchange's index.tsv line (on
+# stdout: the caller appends it, or many at once).  Appends of one short
+# line each are atomic (O_APPEND), so processes may record at once.
+exchange_line() {
+	printf '%s\t%d\t%s\t%s\t%s\t%s\n' "$EXCHANGE_SUITE" $((pass + fail + 1)) "$1" "$2" "${3##*/}" "$4"
 }
 
 # req METHOD PATH [curl args...]: sets STATUS and BODY; header reads the
@@ -133,8 +154,14 @@ req() {
 	out=$(curl -s -o "$XF.body" -D "$XF.headers" -w '%{http_code} %{url_effective}' \
 		-X "$m" "$@" "$BASE$p")
 	STATUS=${out%% *}
-	[ -z "${EXCHANGE_DIR:-}" ] || exchange_keep "$m" "${out#* }" "$@"
-	BODY=$(cat "$XF.body")
+	if [ -n "${EXCHANGE_DIR:-}" ]; then
+		exchange_request "$XF" "$@"
+		exchange_line "$m" "$STATUS" "$XF" "${out#* }" >>"$EXCHANGE_DIR/index.tsv"
+	fi
+	# As $(cat ...) would, trailing newlines dropped, without its fork (a
+	# body is text: it never holds the NUL that would end the read).
+	IFS= read -r -d '' BODY <"$XF.body"
+	while [ "${BODY: -1}" = $'\n' ]; do BODY=${BODY%$'\n'}; done
 }
 header() { grep -i "^$1:" "$XF.headers" | head -1 | cut -d' ' -f2- | tr -d '\r'; }
 
