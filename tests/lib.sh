@@ -318,6 +318,13 @@ good() {
 	    photos: [\"https://img.example/w1.jpg\", \"http://img.example/w2.jpg\"]} | ${1:-.}"
 }
 
+# metric NAME: the host's counter NAME, summed over its workers (a req of
+# GET /metrics: call it in $(...), or it replaces STATUS and BODY).
+metric() {
+	req GET /metrics
+	awk -v n="$1" '$1 == n {print $2}' <<<"$BODY"
+}
+
 # every_worker_serves NAME BASE_PRODUCT: reads of products no one asked for
 # before (so each reaches the database), 16 at a time, until every worker
 # of the pool has answered one with 200 (its X-Worker-Pid), up to 30

@@ -23,11 +23,11 @@ expect_error "header over 8 KiB: 400 (NGINX's 494) as JSON" 400 "headers"
 before_rate=$(snapshot)
 # 1000 writes at once from one client (curl --parallel: forking a curl each
 # would be slower than the limit).  Those admitted get their 400.
-for _ in $(seq 1 1000); do
-	printf 'url = "%s/reviews/0/helpful"\noutput = "/dev/null"\n' "$BASE"
-done >"$TMP/rate.cfg"
-curl -s --parallel --parallel-immediate --parallel-max 500 --max-time 30 -X PUT \
-	-w '%{http_code}\n' -K "$TMP/rate.cfg" 2>/dev/null >"$TMP/rate"
+bulk_new
+: >"$TMP/rate.cfg"
+for i in $(seq 1 1000); do bulk_add "$TMP/rate.cfg" "w$i" PUT /reviews/0/helpful --max-time 30; done
+bulk_run "$TMP/rate.cfg" --parallel --parallel-immediate --parallel-max 500
+cut -d'|' -f2 "$TMP/rate.cfg.out" >"$TMP/rate"
 n429=$(grep -c '^429$' "$TMP/rate")
 nother=$(grep -vcE '^(429|400|000)$' "$TMP/rate")
 [ "$n429" -gt 0 ] && [ "$nother" = 0 ] && [ "$(wc -l <"$TMP/rate")" = 1000 ] &&
