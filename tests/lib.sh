@@ -198,11 +198,15 @@ bulk_new() {
 # bulk_q STRING: STRING as a quoted value of a curl config, in Q (curl's
 # config reader undoes \\, \", \n, \r and \t).
 bulk_q() {
-	Q=${1//\\/\\\\}
-	Q=${Q//\"/\\\"}
-	Q=${Q//$'\n'/\\n}
-	Q=${Q//$'\r'/\\r}
-	Q=${Q//$'\t'/\\t}
+	case $1 in
+	*[\\\"$'\n\r\t']*)
+		Q=${1//\\/\\\\}
+		Q=${Q//\"/\\\"}
+		Q=${Q//$'\n'/\\n}
+		Q=${Q//$'\r'/\\r}
+		Q=${Q//$'\t'/\\t} ;;
+	*) Q=$1 ;;	# most strings: one match, not five replacements
+	esac
 }
 bulk_add() {
 	local cfg=$1 name=$2 m=$3 c= stem=$XB.$2
@@ -219,7 +223,7 @@ bulk_add() {
 	bulk_q "$stem"
 	c+="output = \"$Q.body\""$'\n'"dump-header = \"$Q.headers\""$'\n'
 	c+="write-out = \"$name|%{http_code}|%{exitcode}|%{method}|%{content_type}|%{url_effective}\\n\""$'\n'
-	local a=("$@")
+	[ -z "${EXCHANGE_DIR:-}" ] || exchange_request "$stem" "$@"
 	while [ $# -gt 0 ]; do
 		case $1 in
 		-H | --header) bulk_q "$2"; c+="header = \"$Q\""$'\n'; shift ;;
@@ -231,7 +235,6 @@ bulk_add() {
 		shift
 	done
 	printf '%s' "$c" >>"$cfg"
-	[ -z "${EXCHANGE_DIR:-}" ] || exchange_request "$stem" "${a[@]}"
 }
 bulk_run() {
 	local cfg=$1 rc
