@@ -21,42 +21,39 @@ mkdir -p "$S"
 mapfile -t targets < <(sql "SELECT id FROM reviews WHERE NOT reported AND product_id < 1000 ORDER BY id LIMIT 40")
 helpful0=$(sql "SELECT string_agg(helpfulness::text, ' ' ORDER BY id) FROM reviews WHERE id IN ($(IFS=,; echo "${targets[*]}"))")
 
-# curl configs for the storm, writes interleaved, each request a block of
-# its own ("next"), STORM_CHUNK requests per config.  Each request writes
-# its body to its own file: the file name is the request's name.
+# curl configs for the storm (tests/lib.sh's bulk_add), writes
+# interleaved, a config per STORM_CHUNK / 2 posts (STORM_CHUNK requests
+# while there are votes beside them).  Each request is named for what it
+# is (post.I, helpful.ID.I, report.ID.I): its answer's body is
+# $XB.NAME.body.
 B50=$BODY50
-each() { printf 'write-out = "%%{filename_effective} %%{http_code} %%{exitcode}\\n"\nmax-time = 30\nnext\n'; }
-{
-	for i in $(seq 1 "$POSTS"); do
-		printf 'url = "%s/reviews"\nrequest = "POST"\nheader = "Content-Type: application/json"\n' "$BASE"
-		printf 'header = "Idempotency-Key: %s-%d"\n' "$RUN" "$i"
-		# Every third post has a photo: the with-photos aggregate moves too.
-		photos=
-		[ $((i % 3)) = 0 ] && photos=$(printf ',\\"photos\\":[\\"https://img.example/%s-%d.jpg\\"]' "$RUN" "$i")
-		printf 'data = "{\\"product_id\\":%d,\\"rating\\":%d,\\"summary\\":\\"%s-%d\\",\\"body\\":\\"%s\\",\\"recommend\\":true,\\"name\\":\\"s\\",\\"email\\":\\"s@example.com\\"%s}"\n' \
-			$((1 + i % 50)) $((1 + i % 5)) "$RUN" "$i" "$B50" "$photos"
-		printf 'output = "%s/post.%d"\n' "$S" "$i"; each
-		[ $((i % (CHUNK / 2))) = 0 ] && printf '#chunk\n'
-		if [ "$i" -le "$VOTES" ]; then
-			t=${targets[$((i % ${#targets[@]}))]}
-			if [ $((i % 20)) = 0 ]; then
-				printf 'url = "%s/reviews/%s/report"\nrequest = "PUT"\noutput = "%s/report.%s.%d"\n' "$BASE" "$t" "$S" "$t" "$i"; each
-			else
-				printf 'url = "%s/reviews/%s/helpful"\nrequest = "PUT"\noutput = "%s/helpful.%s.%d"\n' "$BASE" "$t" "$S" "$t" "$i"; each
-			fi
+bulk_new
+for i in $(seq 1 "$POSTS"); do
+	printf -v cfg '%s/chunk.%03d.cfg' "$S" $(((i - 1) / (CHUNK / 2)))
+	# Every third post has a photo: the with-photos aggregate moves too.
+	photos=
+	[ $((i % 3)) = 0 ] && photos=",\"photos\":[\"https://img.example/$RUN-$i.jpg\"]"
+	bulk_add "$cfg" "post.$i" POST /reviews --max-time 30 \
+		-H 'Content-Type: application/json' -H "Idempotency-Key: $RUN-$i" \
+		--data-binary "{\"product_id\":$((1 + i % 50)),\"rating\":$((1 + i % 5)),\"summary\":\"$RUN-$i\",\"body\":\"$B50\",\"recommend\":true,\"name\":\"s\",\"email\":\"s@example.com\"$photos}"
+	# The vote after a config's last post starts the next config.
+	printf -v cfg '%s/chunk.%03d.cfg' "$S" $((i / (CHUNK / 2)))
+	if [ "$i" -le "$VOTES" ]; then
+		t=${targets[$((i % ${#targets[@]}))]}
+		if [ $((i % 20)) = 0 ]; then
+			bulk_add "$cfg" "report.$t.$i" PUT "/reviews/$t/report" --max-time 30
+		else
+			bulk_add "$cfg" "helpful.$t.$i" PUT "/reviews/$t/helpful" --max-time 30
 		fi
-	done
-} | csplit -s -z -f "$S/chunk." - '/^#chunk$/' '{*}'
-# A config that ends in "next" asks for one more, empty, transfer: curl
-# then fails the whole run.
-sed -i '${/^next$/d}' "$S"/chunk.*
+	fi
+done
 
 # The storm: a chunk every second, 8 requests at a time; the faults beside.
 note "storm: $((POSTS + VOTES)) writes, $CHUNK a second, while a worker is SIGKILLed or PostgreSQL crash-restarted every 1.3 s"
 t0=$(date +%s%N)
 (
-	for c in "$S"/chunk.*; do
-		curl -s --parallel --parallel-max 8 -K "$c" >>"$S/results" 2>/dev/null &
+	for c in "$S"/chunk.*.cfg; do
+		bulk_run "$c" --parallel --parallel-max 8 &
 		sleep 1
 	done
 	wait
@@ -76,6 +73,8 @@ for round in $(seq 1 30); do
 done
 wait $storm
 ms=$(( ($(date +%s%N) - t0) / 1000000 ))
+# Lines "NAME STATUS CURL_EXIT", from each run's write-out lines.
+cut -d'|' -f1-3 --output-delimiter=' ' "$S"/chunk.*.cfg.out >"$S/results"
 sent=$(wc -l <"$S/results")
 summary=$(awk '{print $2 ($3 == 0 ? "" : " (curl exit " $3 ")")}' "$S/results" | sort | uniq -c |
 	awk '{$1 = $1 " x"; printf "%s, ", $0}')
@@ -91,10 +90,10 @@ acked=0 wrong=0
 while read -r f code _; do
 	[ "$code" = 201 ] || continue
 	i=${f##*.}
-	id=$(jq -r '.review_id' "$f")
+	id=$(jq -r '.review_id' "$XB.$f.body")
 	acked=$((acked + 1))
 	echo "$id $RUN-$i"
-done < <(grep '/post\.' "$S/results") >"$S/acked"
+done < <(grep '^post\.' "$S/results") >"$S/acked"
 while read -r id want; do
 	[ "$(sql "SELECT summary FROM reviews WHERE id = $id")" = "$want" ] || wrong=$((wrong + 1))
 done <"$S/acked"
@@ -103,7 +102,7 @@ done <"$S/acked"
 
 # Retry every post not answered 201, with its key: each then exists once.
 for i in $(seq 1 "$POSTS"); do
-	grep -q "/post\.$i 201 " "$S/results" && continue
+	grep -q "^post\.$i 201 " "$S/results" && continue
 	for _ in 1 2 3 4 5 6 7 8 9 10; do
 		post "{\"product_id\":$((1 + i % 50)),\"rating\":$((1 + i % 5)),\"summary\":\"$RUN-$i\",\"body\":\"$B50\",\"recommend\":true,\"name\":\"s\",\"email\":\"s@example.com\"}" \
 			-H "Idempotency-Key: $RUN-$i"
@@ -122,13 +121,13 @@ i=0 bad_votes=0
 for t in "${targets[@]}"; do
 	i=$((i + 1))
 	h0=$(echo "$helpful0" | cut -d' ' -f$i)
-	acks=$(grep -c "/helpful\.$t\.[0-9]* 204 " "$S/results")
-	tries=$(grep -c "/helpful\.$t\.[0-9]* " "$S/results")
+	acks=$(grep -c "^helpful\.$t\.[0-9]* 204 " "$S/results")
+	tries=$(grep -c "^helpful\.$t\.[0-9]* " "$S/results")
 	h1=$(sql "SELECT helpfulness FROM reviews WHERE id = $t")
 	{ [ $((h1 - h0)) -ge "$acks" ] && [ $((h1 - h0)) -le "$tries" ]; } || bad_votes=$((bad_votes + 1))
 done
 [ "$bad_votes" = 0 ] && ok "every helpful 204 is counted, none counted twice" || bad "$bad_votes reviews with wrong helpfulness"
-reps=$(grep -E '/report\.[0-9]+\.[0-9]+ 204 ' "$S/results" | sed -E 's/.*report\.([0-9]+)\..*/\1/' | sort -u)
+reps=$(grep -E '^report\.[0-9]+\.[0-9]+ 204 ' "$S/results" | sed -E 's/.*report\.([0-9]+)\..*/\1/' | sort -u)
 unrep=0
 for t in $reps; do
 	[ "$(sql "SELECT reported FROM reviews WHERE id = $t")" = t ] || unrep=$((unrep + 1))

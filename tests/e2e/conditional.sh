@@ -10,10 +10,6 @@ set -uo pipefail
 e2e_header conditional "ETag, If-None-Match, 304 from the cache (/metrics)"
 
 # with no body for a matching If-None-Match, answered from the cache.
-metric() {	# metric NAME: this host's summed counter
-	req GET /metrics
-	awk -v n="$1" '$1 == n {print $2}' <<<"$BODY"
-}
 for path in "/reviews?product_id=$P&sort=newest" "/reviews/meta?product_id=$P"; do
 	req GET "$path"
 	tag=$(header ETag) body=$BODY

@@ -167,22 +167,25 @@ ROWS
 	echo "no filter's token with has_photos=false|sort=newest&has_photos=false&cursor=$T"
 } >"$TMP/badtokens"
 # One curl for all of them (a curl, a jq and a grep for each took most of
-# this file's time): status, Content-Type and body of each, in order.
+# this file's time): status, Content-Type and body of each.
+bulk_new
+: >"$TMP/bad.cfg"
+k=0
 while IFS='|' read -r what qs; do
-	printf 'url = "%s/reviews?product_id=%s&count=7&%s"\n' "$BASE" "$K" "$qs"
-done <"$TMP/badtokens" >"$TMP/bad.cfg"
-curl -s -K "$TMP/bad.cfg" -w '\n%{http_code} %{content_type}\n' >"$TMP/bad.out" 2>&1
-exec 4<"$TMP/bad.out"
+	k=$((k + 1))
+	bulk_add "$TMP/bad.cfg" "t$k" GET "/reviews?product_id=$K&count=7&$qs"
+done <"$TMP/badtokens"
+bulk_run "$TMP/bad.cfg"
+k=0
 while IFS='|' read -r what qs; do
-	IFS= read -r body <&4
-	read -r code ctype <&4
-	if [ "$code" = 400 ] && [[ "$body" =~ ^\{\"error\":\"cursor\ [^\"]+\"\}$ ]] && [[ "$ctype" == application/json* ]]; then
+	k=$((k + 1))
+	bulk_got "t$k"
+	if [ "$CODE" = 400 ] && [[ "$GOT" =~ ^\{\"error\":\"cursor\ [^\"]+\"\}$ ]] && [[ "$CTYPE" == application/json* ]]; then
 		ok "cursor $what: 400 naming cursor"
 	else
-		bad "cursor $what: $code $ctype $body"
+		bad "cursor $what: $CODE $CTYPE $GOT"
 	fi
 done <"$TMP/badtokens"
-exec 4<&-
 # Forged positions in range, before or after every review: a page.
 while read -r sort sn a b id want; do
 	req GET "/reviews?product_id=$K&sort=$sort&count=7&cursor="
@@ -224,7 +227,7 @@ expect "the good token still answers the same page" 200 "$good_page"
 # and would hide a report that failed to invalidate, which the exact walks
 # at the end would catch.
 op() { echo "$1 $2 $(now_ms)" >>"$TMP/ops"; }
-put() { curl -s -o /dev/null -w '%{http_code}' -X PUT "$BASE/reviews/$1/$2"; }
+put() { req PUT "/reviews/$1/$2"; echo "$STATUS"; }	# put ID helpful|report: the status
 report() {
 	[ "$(put "$1" report)" = 204 ] && op report "$1" && return 0
 	echo "report $1 failed" >>"$TMP/churn.err"
@@ -258,8 +261,8 @@ churn_write() {
 		id=${VOTE[$((i % ${#VOTE[@]}))]}
 		[ "$(put "$id" helpful)" = 204 ] && op vote "$id" || echo "vote $id failed" >>"$TMP/churn.err"
 		if [ $((i % 2)) = 0 ] && [ "$i" -lt 120 ]; then
-			id=$(curl -s -X POST -H 'Content-Type: application/json' --data-binary @"$TMP/post$((i % 15))" "$BASE/reviews")
-			[[ "$id" =~ ^\{\"review_id\":([0-9]+)\}$ ]] && op post "${BASH_REMATCH[1]}" || echo "post failed: $id" >>"$TMP/churn.err"
+			req POST /reviews -H 'Content-Type: application/json' --data-binary @"$TMP/post$((i % 15))"
+			[[ "$BODY" =~ ^\{\"review_id\":([0-9]+)\}$ ]] && op post "${BASH_REMATCH[1]}" || echo "post failed: $STATUS $BODY" >>"$TMP/churn.err"
 		fi
 		i=$((i + 1))
 		sleep 0.05
@@ -301,15 +304,16 @@ walk() {
 	while [ "$page" -lt 80 ]; do
 		page=$((page + 1))
 		sent=$(now_ms)
-		curl -s -w '\n%{http_code}\n' "$BASE/reviews?$q&count=7&cursor=$tok" >"$d/page"
-		{ IFS= read -r body; read -r status; } <"$d/page"
+		req GET "/reviews?$q&count=7&cursor=$tok"
+		body=$BODY status=$STATUS
 		echo "$sent $status $body" >>"$d/pages"
 		[[ "$body" =~ \"next_cursor\":\"([A-Za-z0-9_-]+)\"\}$ ]] || break
 		tok=${BASH_REMATCH[1]}
 		if [ "$page" = 3 ]; then
 			pager_remove "$(jq '.results[-1].review_id' <<<"$body")" delete
 		elif [ "$page" = 6 ]; then
-			curl -s "$BASE/reviews?$q&count=7&cursor=$tok" | jq '.results[0].review_id' >"$d/reported-next"
+			req GET "/reviews?$q&count=7&cursor=$tok"
+			jq '.results[0].review_id' <<<"$BODY" >"$d/reported-next"
 			pager_remove "$(cat "$d/reported-next")" report
 		fi
 	done
@@ -420,8 +424,7 @@ for sort in newest helpful relevant rating_desc rating_asc; do
 	tok=""
 	: >"$TMP/final"
 	for page in $(seq 1 80); do
-		curl -s "$BASE/reviews?product_id=$K&sort=$sort&count=30&cursor=$tok" >"$TMP/page"
-		IFS= read -r BODY <"$TMP/page"
+		req GET "/reviews?product_id=$K&sort=$sort&count=30&cursor=$tok"
 		echo "$BODY" >>"$TMP/final"
 		[[ "$BODY" =~ \"next_cursor\":\"([A-Za-z0-9_-]+)\"\}$ ]] || break
 		tok=${BASH_REMATCH[1]}

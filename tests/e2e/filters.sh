@@ -126,25 +126,15 @@ ROWS
 	ok "model: has_photos and rating filters" || bad "model filters: $(model_list rating_asc 1 true) / $(model_list newest "" true)"
 
 # fetch_all LIST: LIST's lines "NAME PATH", fetched by one curl (four at a
-# time, one per worker): status in $TMP/got/NAME.code, body in NAME.body.
+# time, one per worker; tests/lib.sh's bulk_run): then bulk_got NAME sets
+# CODE and GOT, NAME's status and body (read without a fork: a few
+# thousand of them).
 fetch_all() {
-	local name path code f
-	rm -rf "$TMP/got"
-	mkdir -p "$TMP/got"
-	while read -r name path; do
-		printf 'url = "%s%s"\noutput = "%s/got/%s.body"\n' "$BASE" "$path" "$TMP" "$name"
-	done <"$1" >"$TMP/fetch.cfg"
-	curl -s --parallel --parallel-max 4 -K "$TMP/fetch.cfg" \
-		-w '%{http_code} %{filename_effective}\n' >"$TMP/fetch.out" 2>/dev/null
-	while read -r code f; do echo "$code" >"${f%.body}.code"; done <"$TMP/fetch.out"
-}
-# got NAME: sets CODE and GOT, NAME's status and body (read without a fork:
-# a few thousand of them).
-got() {
-	CODE=none GOT=""
-	[ -f "$TMP/got/$1.code" ] && read -r CODE <"$TMP/got/$1.code"
-	[ -f "$TMP/got/$1.body" ] && IFS= read -r -d '' GOT <"$TMP/got/$1.body"
-	return 0
+	local name path
+	bulk_new
+	: >"$TMP/fetch.cfg"
+	while read -r name path; do bulk_add "$TMP/fetch.cfg" "$name" GET "$path"; done <"$1"
+	bulk_run "$TMP/fetch.cfg" --parallel --parallel-max 4
 }
 
 SORTS="newest helpful relevant rating_desc rating_asc"
@@ -198,7 +188,7 @@ while read -r name s r p q; do
 	for tag in "all 1 100" "p2 2 3"; do
 		read -r tag page count <<<"$tag"
 		[ "$tag" = all ] || [[ "$P2_RATINGS" == *" $r "* ]] || continue
-		got "$name.$tag"
+		bulk_got "$name.$tag"
 		if [ "$CODE" = 200 ] && [ "$GOT" = "${WANT[$name.$tag]}" ]; then
 			ok "page: sort=$s rating=$r has_photos=$p page=$page count=$count"
 		else
@@ -223,7 +213,7 @@ for round in 1 2 3 4 5; do
 	[ -s "$TMP/list" ] || break
 	fetch_all "$TMP/list"
 	while read -r name _; do
-		got "$name"
+		bulk_got "$name"
 		want=${WANT[$name.c${PAGE[$name]}]} tok=""
 		[[ "$GOT" =~ \"next_cursor\":\"([A-Za-z0-9_-]+)\"\}$ ]] && tok=${BASH_REMATCH[1]}
 		[ "$CODE" = 200 ] && [ "$GOT" = "${want/@TOKEN@/$tok}" ] ||
@@ -318,28 +308,30 @@ cursor=&cursor=|cursor
 cursor=&count=0|count
 cursor=&count=1001|count
 ROWS
+bulk_new
+: >"$TMP/badq.cfg"
+k=0
 while IFS='|' read -r qs field; do
-	printf 'url = "%s/reviews?product_id=%s&%s"\n' "$BASE" "$F" "$qs"
-done <"$TMP/badq" >"$TMP/badq.cfg"
-curl -s -K "$TMP/badq.cfg" -w '\n%{http_code} %{content_type}\n' >"$TMP/badq.out" 2>&1
-exec 4<"$TMP/badq.out"
+	k=$((k + 1))
+	bulk_add "$TMP/badq.cfg" "q$k" GET "/reviews?product_id=$F&$qs"
+done <"$TMP/badq"
+bulk_run "$TMP/badq.cfg"
+k=0
 while IFS='|' read -r qs field; do
-	IFS= read -r body <&4
-	read -r code ctype <&4
-	if [ "$code" = 400 ] && [[ "$body" =~ ^\{\"error\":\"$field\ [^\"]+\"\}$ ]] && [[ "$ctype" == application/json* ]]; then
+	k=$((k + 1))
+	bulk_got "q$k"
+	if [ "$CODE" = 400 ] && [[ "$GOT" =~ ^\{\"error\":\"$field\ [^\"]+\"\}$ ]] && [[ "$CTYPE" == application/json* ]]; then
 		ok "list rejects ?...&$qs: 400 naming $field"
 	else
-		bad "list rejects ?...&$qs: $code $ctype $body (want 400 naming $field)"
+		bad "list rejects ?...&$qs: $CODE $CTYPE $GOT (want 400 naming $field)"
 	fi
 done <"$TMP/badq"
-exec 4<&-
 [ "$(snapshot)" = "$before" ] && ok "rejected lists wrote nothing" || bad "rejected lists changed data"
 
 # The cache: a filtered or cursor answer read twice is the same bytes and
 # ETag, the second from the cache (the host's summed /metrics); after each
 # kind of write the next read of the same URL, through any worker of this
 # host, is the new answer.
-metric() { curl -s "$BASE/metrics" | awk -v n="$1" '$1 == n {print $2}'; }
 # fresh NAME PATH WANT: six reads on fresh connections (any worker): all WANT.
 fresh() {
 	local i stale=0 pids=""

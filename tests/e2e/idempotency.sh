@@ -35,10 +35,9 @@ done
 # Two retries racing: exactly one review.
 KEY2="$KEY-race"
 n1=$(count_w)
+race=$(good '.summary = "race"')
 for i in 1 2 3 4; do
-	curl -s -o "$TMP/race$i" -X POST -H 'Content-Type: application/json' \
-		-H "Idempotency-Key: $KEY2" --data-binary "$(good '.summary = "race"')" \
-		"$BASE/reviews" &
+	{ post "$race" -H "Idempotency-Key: $KEY2"; printf '%s' "$BODY" >"$TMP/race$i"; } &
 done
 wait
 ids=$(cat "$TMP"/race[1-4] | jq -r '.review_id' | sort -u | tr '\n' ' ')

@@ -150,16 +150,22 @@ mapfile -t ids < <(printf '%s\n' "${ids[@]}" | awk '{print ((NR * 53) % 101) " "
 LIST=$(printf '%s,' "${ids[@]}" | sed 's/,$//')
 setup_sql "NOTIFY reviews_cache, '*'" >/dev/null
 sleep 0.1
+bulk_new
+: >"$TMP/warm.cfg"
 for id in "${ids[@]:5:10}"; do
-	curl -s -o /dev/null "$BASE/reviews/meta?product_id=$id"
-	curl -s -o /dev/null "$BASE/reviews/meta?product_id=$id&stats=true"
+	bulk_add "$TMP/warm.cfg" "m$id" GET "/reviews/meta?product_id=$id"
+	bulk_add "$TMP/warm.cfg" "s$id" GET "/reviews/meta?product_id=$id&stats=true"
 done
+bulk_run "$TMP/warm.cfg"
 for st in "" "&stats=true"; do
 	req GET "/reviews/meta?product_ids=$LIST$st"
 	cold=$BODY
-	# The single answers, one curl for all of them.
-	for id in "${ids[@]}"; do printf 'url = "%s/reviews/meta?product_id=%s%s"\n' "$BASE" "$id" "$st"; done >"$TMP/singles.cfg"
-	curl -s -K "$TMP/singles.cfg" -w '\n' >"$TMP/singles"
+	# The single answers, one curl for all of them, a line each.
+	bulk_new
+	: >"$TMP/singles.cfg"
+	for id in "${ids[@]}"; do bulk_add "$TMP/singles.cfg" "m$id" GET "/reviews/meta?product_id=$id$st"; done
+	bulk_run "$TMP/singles.cfg"
+	for id in "${ids[@]}"; do bulk_got "m$id"; printf '%s\n' "$GOT"; done >"$TMP/singles"
 	want="{\"results\":[$(paste -sd, "$TMP/singles")]}"
 	[ "$(wc -l <"$TMP/singles")" = 100 ] && [ "$cold" = "$want" ] &&
 		ok "100 ids${st:+ with stats}, half cached: each element the single answer, byte for byte" ||
@@ -203,19 +209,24 @@ product_ids=1&product_ids=2|product_ids
 product_ids=1&product_id=1|product_ids
 product_id=1&product_ids=|product_ids
 ROWS
-while IFS='|' read -r qs field; do printf 'url = "%s/reviews/meta?%s"\n' "$BASE" "$qs"; done <"$TMP/badq" >"$TMP/badq.cfg"
-curl -s -K "$TMP/badq.cfg" -w '\n%{http_code} %{content_type}\n' >"$TMP/badq.out" 2>&1
-exec 4<"$TMP/badq.out"
+bulk_new
+: >"$TMP/badq.cfg"
+k=0
 while IFS='|' read -r qs field; do
-	IFS= read -r body <&4
-	read -r code ctype <&4
-	if [ "$code" = 400 ] && [[ "$body" =~ ^\{\"error\":\"$field\ [^\"]+\"\}$ ]] && [[ "$ctype" == application/json* ]]; then
+	k=$((k + 1))
+	bulk_add "$TMP/badq.cfg" "q$k" GET "/reviews/meta?$qs"
+done <"$TMP/badq"
+bulk_run "$TMP/badq.cfg"
+k=0
+while IFS='|' read -r qs field; do
+	k=$((k + 1))
+	bulk_got "q$k"
+	if [ "$CODE" = 400 ] && [[ "$GOT" =~ ^\{\"error\":\"$field\ [^\"]+\"\}$ ]] && [[ "$CTYPE" == application/json* ]]; then
 		ok "meta rejects ?${qs:0:60}: 400 naming $field"
 	else
-		bad "meta rejects ?${qs:0:60}: $code $ctype $body (want 400 naming $field)"
+		bad "meta rejects ?${qs:0:60}: $CODE $CTYPE $GOT (want 400 naming $field)"
 	fi
 done <"$TMP/badq"
-exec 4<&-
 req GET "/reviews/meta?product_ids=$(seq 1 100 | paste -sd,)"
 expect_jq "exactly 100 ids: 200, 100 elements" '.results | length' 100
 [ "$(snapshot)" = "$before" ] && ok "rejected metas wrote nothing" || bad "rejected metas changed data"
@@ -223,7 +234,6 @@ expect_jq "exactly 100 ids: 200, 100 elements" '.results | length' 100
 # Conditional GET on a batch: its ETag, a 304 for it from the cache (no
 # miss counted: no database round trip), and after a write to one of its
 # products a 200 with a new tag whose element is the new answer at once.
-metric() { curl -s "$BASE/metrics" | awk -v n="$1" '$1 == n {print $2}'; }
 B="/reviews/meta?product_ids=$M5,$M4,$P&stats=true"
 req GET "$B"
 tag=$(header ETag)

@@ -7,7 +7,7 @@
 //    .redocly.lint-ignore.yaml give reasons for).
 // 2. Every response schema of the spec compiles (ajv, JSON Schema 2020-12,
 //    as OpenAPI 3.1 says), $refs resolved here.
-// 3. Every exchange the HTTP suites recorded (tests/lib.sh's req, with
+// 3. Every exchange the HTTP suites recorded (tests/lib.sh, with
 //    EXCHANGE_DIR set) is routed as the service routes it (the /api prefix
 //    and one trailing slash dropped, the path split at literal slashes and
 //    each segment percent-decoded) to a documented operation, or to
