@@ -374,6 +374,7 @@
 		const counter = node.querySelector('.answer-count');
 		const clear = node.querySelector('.answer-clear');
 		area.value = typeof rv.response === 'string' ? rv.response : '';
+		set('respond-title', typeof rv.response === 'string' ? 'Edit the response' : 'Respond');
 		const recount = () => {
 			const n = count(area.value);
 			counter.textContent = n + ' / ' + RESPONSE_MAX;

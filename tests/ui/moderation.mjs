@@ -278,6 +278,8 @@ async function phaseModerate(browser) {
 	if (b) {
 		await Promise.all(seen.pending);
 		const n = seen.requests.length;
+		same(await b.locator('.answer-text').isVisible(), false, 'the response form is folded away at first');
+		await b.locator('.respond-title').click();
 		await b.locator('.answer-text').fill('');
 		await b.locator('.answer-save').click();
 		same(await b.locator('.feedback').textContent(), 'Write a response first (or use Clear response).',
@@ -290,12 +292,13 @@ async function phaseModerate(browser) {
 		await b.locator('.answer-save').click();
 		await page.locator('#status').getByText(`Response to review ${ID.B} saved`).waitFor();
 		await idle(page);
-		b = await card(page, ID.B);
-		check(b !== null && await b.locator('.response').textContent() === RESPONSE,
-			'answer B: the page shows the saved response', b ? await b.locator('.response').textContent() : 'B gone');
-		if (b) {
+		// Shown again as the server has it, on the same page.
+		b = page.locator(`#items > li[data-review-id="${ID.B}"]`);
+		if (check(await b.count() === 1, 'answer B: still in the queue (a response decides nothing)')) {
+			same(await b.locator('.response').textContent(), RESPONSE, 'answer B: the page shows the saved response');
 			same(await b.locator('.feedback').textContent(), `Response to review ${ID.B} saved.`,
 				'answer B: feedback on its item');
+			same(await b.locator('.respond-title').textContent(), 'Edit the response', 'answer B: its response can be edited');
 			await b.locator('.restore').click();
 			await page.locator('#status').getByText(`Review ${ID.B} restored`).waitFor();
 			await idle(page);
