@@ -32,6 +32,9 @@ enum db_stmt {
 	DB_IDEM_GET,
 	DB_HELPFUL,
 	DB_REPORT,
+	DB_RESTORE,
+	DB_REMOVE,
+	DB_RESPONSE,
 	DB__MAX
 };
 
@@ -76,6 +79,23 @@ enum db_post_param {
 	POST_PARAM_EMAIL, POST_PARAM_PHOTOS, POST_PARAM_CHAR_IDS,
 	POST_PARAM_CHAR_VALUES, POST_PARAM_KEY, POST_PARAM_BODY_HEX,
 	POST__NPARAMS
+};
+
+/*
+ * DB_REPORT ($1 review, $2 reason, $3 note), DB_RESTORE and DB_REMOVE ($1
+ * review, $2 the admin token's name), DB_RESPONSE (those and $3 the
+ * response): one row, or none when there is no such review.
+ */
+enum db_mod_param {
+	MOD_PARAM_REVIEW,
+	MOD_PARAM_REASON, MOD_PARAM_TOKEN = MOD_PARAM_REASON,
+	MOD_PARAM_NOTE, MOD_PARAM_RESPONSE = MOD_PARAM_NOTE,
+	MOD__NPARAMS
+};
+enum db_mod_col {
+	MOD_COL_PRODUCT,	/* the review's product */
+	MOD_COL_CHANGED,	/* anything written: a report, a transition */
+	MOD_COL_SHOWN		/* a public answer changed (list or meta) */
 };
 
 struct db_sql {

@@ -6,6 +6,7 @@
 #include "list.h"
 #include "meta.h"
 #include "metrics.h"
+#include "moderate.h"
 #include "query.h"
 #include "reviews.h"
 #include "router.h"
@@ -23,9 +24,15 @@ static const struct route routes[] = {
 	{ .method = HTTP_PUT, .pattern = "/reviews/#/helpful",
 	    .handler = reviews_helpful },
 	{ .method = HTTP_PUT, .pattern = "/reviews/#/report",
-	    .handler = reviews_report },
+	    .body = ROUTE_BODY_REPORT, .handler = reviews_report },
 	{ .method = HTTP_GET, .pattern = "/healthz", .handler = health_get },
 	{ .method = HTTP_GET, .pattern = "/metrics", .handler = metrics_get },
+	{ .method = HTTP_PUT, .pattern = "/admin/reviews/#/restore",
+	    .handler = moderate_restore },
+	{ .method = HTTP_PUT, .pattern = "/admin/reviews/#/remove",
+	    .handler = moderate_remove },
+	{ .method = HTTP_PUT, .pattern = "/admin/reviews/#/response",
+	    .body = ROUTE_BODY_RESPONSE, .handler = moderate_response },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
@@ -304,6 +311,41 @@ router_review(struct route_ctx *ctx, struct answer *a)
 }
 
 /*
+ * Read and check a moderation body (ROUTE_BODY_REPORT, ROUTE_BODY_RESPONSE)
+ * into ctx->mod with parse: 415 for another content type (a report without
+ * JSON is parsed as no body at all), 413 past HTTP_BODY_MAX, 400 naming
+ * the field for a bad body.  Returns 0, or -1 with *a set.
+ */
+static int
+router_modbody(struct route_ctx *ctx, enum route_body rule, struct answer *a)
+{
+	static char	 buf[HTTP_BODY_MAX + 1];
+	struct http_req	*req = ctx->req;
+	const char	*field, *complaint;
+	size_t		 len = 0;
+	int		(*parse)(char *, size_t, struct modbody *,
+			    const char **, const char **);
+
+	parse = rule == ROUTE_BODY_REPORT ? modbody_report : modbody_response;
+	buf[0] = '\0';
+	if (!http_is_json(req->content_type)) {
+		if (rule != ROUTE_BODY_REPORT) {
+			*a = answer_error(415, "Content-Type",
+			    "must be application/json");
+			return -1;
+		}
+	} else if (http_read_body(req, buf, sizeof(buf), &len) < 0) {
+		*a = answer_error(413, "body", "must be at most " VALID_XSTR(HTTP_BODY_MAX) " bytes");
+		return -1;
+	}
+	if (parse(buf, len, &ctx->mod, &field, &complaint) < 0) {
+		*a = answer_error(400, field, complaint);
+		return -1;
+	}
+	return 0;
+}
+
+/*
  * Route one request: 404, 405 or 400 here, else its handler's answer.
  * Returns the route's index (router_label) and sets *status, for the
  * metrics.
@@ -366,6 +408,13 @@ router_dispatch(struct http_req *req, int *status)
 			break;
 		a = route->handler(&ctx);
 		post_free(&ctx.post);
+		break;
+	case ROUTE_BODY_REPORT:
+	case ROUTE_BODY_RESPONSE:
+		if (router_modbody(&ctx, route->body, &a) < 0)
+			break;
+		a = route->handler(&ctx);
+		modbody_free(&ctx.mod);
 		break;
 	}
 out:

@@ -81,6 +81,38 @@
 #define IDEM_TTL	"interval '24 hours'"
 
 /*
+ * Whether review r has a photo: with_photos counts a review once, however
+ * many it has.
+ */
+#define HAS_PHOTOS \
+	"EXISTS (SELECT 1 FROM reviews_photos x WHERE x.review_id = r.id)"
+
+/*
+ * Add the reviews of r (product_id, rating, recommend) to their products'
+ * histograms, recommend counts and with_photos (photos: whether a review
+ * has any, an SQL expression over r), making the product's row when it
+ * has none: a product whose every review is hidden may have no row
+ * (db/aggregates.sql, db/verify.sql).
+ */
+#define META_ADD(photos) \
+	"INSERT INTO product_meta AS m (product_id, rating_1, rating_2, " \
+	"rating_3, rating_4, rating_5, recommend_false, recommend_true, " \
+	"with_photos) " \
+	"SELECT r.product_id, (r.rating = 1)::int, (r.rating = 2)::int, " \
+	"(r.rating = 3)::int, (r.rating = 4)::int, (r.rating = 5)::int, " \
+	"(NOT r.recommend)::int, r.recommend::int, " \
+	"(" photos ")::int FROM r " \
+	"ON CONFLICT (product_id) DO UPDATE SET " \
+	"rating_1 = m.rating_1 + excluded.rating_1, " \
+	"rating_2 = m.rating_2 + excluded.rating_2, " \
+	"rating_3 = m.rating_3 + excluded.rating_3, " \
+	"rating_4 = m.rating_4 + excluded.rating_4, " \
+	"rating_5 = m.rating_5 + excluded.rating_5, " \
+	"recommend_false = m.recommend_false + excluded.recommend_false, " \
+	"recommend_true = m.recommend_true + excluded.recommend_true, " \
+	"with_photos = m.with_photos + excluded.with_photos"
+
+/*
  * A new review and everything it changes, as data-modifying CTEs of one
  * statement: the review ($1 product, $2 rating, $3 summary, $4 body,
  * $5 recommend, $6 name, $7 email), its photos ($8 urls), its
@@ -103,22 +135,7 @@
 	    "rating_sum = rating_sum + c.value, rating_count = rating_count + 1 " \
 	    "FROM unnest($9::integer[], $10::smallint[]) AS c(id, value) " \
 	    "WHERE characteristics.id = c.id), " \
-	    "agg AS (INSERT INTO product_meta AS m (product_id, rating_1, rating_2, " \
-	    "rating_3, rating_4, rating_5, recommend_false, recommend_true, " \
-	    "with_photos) " \
-	    "SELECT r.product_id, (r.rating = 1)::int, (r.rating = 2)::int, " \
-	    "(r.rating = 3)::int, (r.rating = 4)::int, (r.rating = 5)::int, " \
-	    "(NOT r.recommend)::int, r.recommend::int, " \
-	    "(cardinality($8::text[]) > 0)::int FROM r " \
-	    "ON CONFLICT (product_id) DO UPDATE SET " \
-	    "rating_1 = m.rating_1 + excluded.rating_1, " \
-	    "rating_2 = m.rating_2 + excluded.rating_2, " \
-	    "rating_3 = m.rating_3 + excluded.rating_3, " \
-	    "rating_4 = m.rating_4 + excluded.rating_4, " \
-	    "rating_5 = m.rating_5 + excluded.rating_5, " \
-	    "recommend_false = m.recommend_false + excluded.recommend_false, " \
-	    "recommend_true = m.recommend_true + excluded.recommend_true, " \
-	    "with_photos = m.with_photos + excluded.with_photos) "
+	    "agg AS (" META_ADD("cardinality($8::text[]) > 0") ") "
 
 /* One statement per write: the implicit transaction makes it atomic. */
 #define RATING_COUNTS(sign) \
@@ -129,8 +146,49 @@
 	"rating_5 = m.rating_5 " sign " (r.rating = 5)::int, " \
 	"recommend_false = m.recommend_false " sign " (NOT r.recommend)::int, " \
 	"recommend_true = m.recommend_true " sign " r.recommend::int, " \
-	"with_photos = m.with_photos " sign " (EXISTS (SELECT 1 " \
-	"FROM reviews_photos x WHERE x.review_id = r.id))::int "
+	"with_photos = m.with_photos " sign " (" HAS_PHOTOS ")::int "
+
+/*
+ * The characteristics' sums over the reviews of r where cond (an SQL
+ * condition over r): sign "+" puts them in, "-" takes them out.  A review
+ * rates a characteristic once (characteristic_reviews' unique key), so no
+ * row is changed twice.
+ */
+#define CHAR_SUMS(sign, cond) \
+	"UPDATE characteristics c SET " \
+	"rating_sum = c.rating_sum " sign " cr.value, " \
+	"rating_count = c.rating_count " sign " 1 " \
+	"FROM r JOIN characteristic_reviews cr ON cr.review_id = r.id " \
+	"WHERE c.id = cr.characteristic_id AND " cond
+
+/*
+ * The moderation writes (the report, restore, remove, response) as one
+ * statement each.  o locks the review as it is now: under READ COMMITTED
+ * a locking read waits for a concurrent write of the review and then
+ * reads its result, so two moderators (or a moderator and a report) never
+ * both move one review's aggregates.  r changes it only from the statuses
+ * its transition starts from; the aggregates, the reports and the audit
+ * log follow what r changed.  The last SELECT answers enum db_mod_col:
+ * the product, whether anything was written, whether a public answer
+ * changed (then it notifies); no row for no such review.
+ */
+#define MOD_LOCK(cols) \
+	"o AS (SELECT id, product_id, " cols " FROM reviews WHERE id = $1 " \
+	"FOR NO KEY UPDATE)"
+#define MOD_RETURNING \
+	"RETURNING reviews.id, reviews.product_id, reviews.rating, " \
+	"reviews.recommend"
+/* Its open reports closed: a moderator decided. */
+#define MOD_CLOSE \
+	"cl AS (UPDATE review_reports x SET closed_at = now() FROM r " \
+	"WHERE x.review_id = r.id AND x.closed_at IS NULL)"
+/* One audit row per change, by the token's name ($2); never an e-mail. */
+#define MOD_AUDIT(action) \
+	"au AS (INSERT INTO admin_audit (token, action, target) " \
+	"SELECT $2::text, " action ", 'review ' || r.id FROM r)"
+#define MOD_ANSWER(changed, shown) \
+	"SELECT o.product_id, " changed ", " shown ", " \
+	"CASE WHEN " shown " THEN " NOTIFY("o.product_id") " END FROM o"
 
 /*
  * Generic plans always: every statement looks up one product or one review
@@ -233,21 +291,63 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "RETURNING product_id, " NOTIFY("product_id"), 1, 0 },
 
 	/*
-	 * Only the first report changes anything (NOT reported); the final
-	 * SELECT gives the review's product, or NULL for 404.
+	 * $1 review, $2 reason, $3 note (NULL: none).  A published review
+	 * becomes reported, out of every aggregate; every report of a review
+	 * not removed is recorded; one of a removed review changes nothing.
 	 */
-	[DB_REPORT] = { "report",
-	    "WITH r AS (UPDATE reviews SET reported = true "
-	    "WHERE id = $1 AND NOT reported "
-	    "RETURNING id, product_id, rating, recommend), "
+	[DB_REPORT] = { "report", "WITH " MOD_LOCK("reported, removed") ", "
+	    "r AS (UPDATE reviews SET reported = true FROM o "
+	    "WHERE reviews.id = o.id AND NOT o.reported " MOD_RETURNING "), "
 	    "agg AS (UPDATE product_meta m SET " RATING_COUNTS("-")
 	    "FROM r WHERE m.product_id = r.product_id), "
-	    "c AS (UPDATE characteristics c SET "
-	    "rating_sum = c.rating_sum - cr.value, "
-	    "rating_count = c.rating_count - 1 "
-	    "FROM r JOIN characteristic_reviews cr ON cr.review_id = r.id "
-	    "WHERE c.id = cr.characteristic_id) "
-	    "SELECT p, CASE WHEN p IS NOT NULL THEN " NOTIFY("p") " END "
-	    "FROM (SELECT (SELECT product_id FROM reviews WHERE id = $1) AS p) s",
-	    1, 0 },
+	    "ch AS (" CHAR_SUMS("-", "true") "), "
+	    "rep AS (INSERT INTO review_reports (review_id, reason, note) "
+	    "SELECT o.id, $2::text, $3::text FROM o WHERE NOT o.removed "
+	    "RETURNING id) "
+	    MOD_ANSWER("EXISTS (SELECT 1 FROM rep)", "EXISTS (SELECT 1 FROM r)"),
+	    3, 0 },
+
+	/*
+	 * $1 review, $2 the token's name.  Reported or removed: published,
+	 * back into every aggregate, its open reports closed.  Published:
+	 * nothing.
+	 */
+	[DB_RESTORE] = { "restore", "WITH " MOD_LOCK("reported") ", "
+	    "r AS (UPDATE reviews SET reported = false, removed = false FROM o "
+	    "WHERE reviews.id = o.id AND o.reported " MOD_RETURNING "), "
+	    "agg AS (" META_ADD(HAS_PHOTOS) "), "
+	    "ch AS (" CHAR_SUMS("+", "true") "), "
+	    MOD_CLOSE ", " MOD_AUDIT("'restore'") " "
+	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)", "EXISTS (SELECT 1 FROM r)"),
+	    2, 0 },
+
+	/*
+	 * $1 review, $2 the token's name.  Published: removed, out of every
+	 * aggregate.  Reported: removed, its open reports closed, nothing
+	 * public changes.  Removed: nothing.
+	 */
+	[DB_REMOVE] = { "remove", "WITH " MOD_LOCK("reported, removed") ", "
+	    "r AS (UPDATE reviews SET reported = true, removed = true FROM o "
+	    "WHERE reviews.id = o.id AND NOT o.removed " MOD_RETURNING
+	    ", NOT o.reported AS shown), "
+	    "agg AS (UPDATE product_meta m SET " RATING_COUNTS("-")
+	    "FROM r WHERE m.product_id = r.product_id AND r.shown), "
+	    "ch AS (" CHAR_SUMS("-", "r.shown") "), "
+	    MOD_CLOSE ", " MOD_AUDIT("'remove'") " "
+	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)",
+	    "EXISTS (SELECT 1 FROM r WHERE r.shown)"), 2, 0 },
+
+	/*
+	 * $1 review, $2 the token's name, $3 the response (NULL clears it).
+	 * The same response again changes nothing and logs nothing.  Only a
+	 * published review's lists show it.
+	 */
+	[DB_RESPONSE] = { "response", "WITH " MOD_LOCK("reported, response") ", "
+	    "r AS (UPDATE reviews SET response = $3::text FROM o "
+	    "WHERE reviews.id = o.id AND o.response IS DISTINCT FROM $3::text "
+	    "RETURNING reviews.id, NOT o.reported AS shown), "
+	    MOD_AUDIT("CASE WHEN $3::text IS NULL THEN 'response_clear' "
+	    "ELSE 'response' END") " "
+	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)",
+	    "EXISTS (SELECT 1 FROM r WHERE r.shown)"), 3, 0 },
 };

@@ -10,7 +10,7 @@
  * router_split and router_match's answer are checked against a model
  * written here: the path split at '/', each segment's %XX decoded, one
  * trailing slash ignored, at most 8 segments, then API.md's paths (the
- * Allow list for a 405);
+ * Allow list for a 405, the merchant's PUTs under /admin included);
  * router_args' against API.md's rules: review_id a string of at most 15
  * digits worth 1..2147483647, product_id 1..2147483647, page 1..100000,
  * count 1..1000, sort one of five words; Part 2's rating a set of 1..5
@@ -107,6 +107,11 @@ ref_methods(const struct ref_path *p)
 	/* The host's counters (API.md Part 2; NGINX lets loopback in). */
 	if (p->n == 1 && ref_seg_is(p, 0, "metrics"))
 		return HTTP_GET;
+	/* The merchant's writes (API.md Part 2): PUT, a review id third. */
+	if (p->n == 4 && ref_seg_is(p, 0, "admin") &&
+	    ref_seg_is(p, 1, "reviews") && (ref_seg_is(p, 3, "restore") ||
+	    ref_seg_is(p, 3, "remove") || ref_seg_is(p, 3, "response")))
+		return HTTP_PUT;
 	if (p->n < 1 || !ref_seg_is(p, 0, "reviews"))
 		return 0;
 	if (p->n == 1)
@@ -409,7 +414,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case ROUTE_FOUND:
 		if (!(expect & method) || route == NULL || route->method != method)
 			fail("found a route API.md does not have", path, query);
-		if ((expect == HTTP_PUT) != (id == 1) ||
+		/* Every PUT names a review: the segment before its last. */
+		if ((expect == HTTP_PUT) != (id == ref.n - 2) ||
 		    (expect != HTTP_PUT && id != (size_t)-1))
 			fail("wrong review id segment", path, query);
 		check_args(route, &p, id, path, query);
