@@ -85,6 +85,15 @@ for i in $(seq 1 50); do
 	sleep 0.1
 done
 expect "the new token is accepted by the admin API" 200
+# The page's own CSP is the page's alone: the API keeps the one that
+# allows nothing, admin answers included.
+API_CSP="default-src 'none'; frame-ancestors 'none'"
+[ "$(header Content-Security-Policy)" = "$API_CSP" ] && ok "the admin API keeps the API's CSP" ||
+	bad "the admin API's CSP: $(header Content-Security-Policy)"
+req GET "/reviews?product_id=1"
+[ "$(header Content-Security-Policy)" = "$API_CSP" ] && [ "$(header X-Frame-Options)" = DENY ] &&
+	[ -n "$(header Access-Control-Allow-Origin)" ] && ok "a public read keeps the API's CSP and CORS headers" ||
+	bad "a public read's headers: $(tr -d '\r' <"$XF.headers" | tr '\n' '|')"
 
 # The fixture product, in a range no other suite uses; anything left from
 # an earlier run goes first.
