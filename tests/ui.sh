@@ -95,6 +95,16 @@ req GET "/reviews?product_id=1"
 	[ -n "$(header Access-Control-Allow-Origin)" ] && ok "a public read keeps the API's CSP and CORS headers" ||
 	bad "a public read's headers: $(tr -d '\r' <"$XF.headers" | tr '\n' '|')"
 
+# NGINX's own answers around the page, by plain curl: they are no
+# answers of the API, and the openapi suite holds req's exchanges to it.
+got=$(curl -s -o /dev/null -w '%{http_code} %header{location}' "$BASE/moderation")
+[ "$got" = "301 /moderation/" ] && ok "/moderation: 301 to /moderation/" || bad "/moderation: $got"
+got=$(curl -s -w ' %{http_code} %{content_type}' -X POST --data-binary x "$BASE/moderation/")
+[ "$got" = '{"error":"method not allowed"} 405 application/json; charset=utf-8' ] &&
+	ok "POST to the page: NGINX's JSON 405" || bad "POST to the page: $got"
+got=$(curl -s -w ' %{http_code}' "$BASE/moderation/nothing.js")
+[ "$got" = '{"error":"not found"} 404' ] && ok "a file the page has not: NGINX's JSON 404" || bad "/moderation/nothing.js: $got"
+
 # The fixture product, in a range no other suite uses; anything left from
 # an earlier run goes first.
 U=1850000001
