@@ -62,15 +62,18 @@ struct route_ctx {
 	const char	*body;		/* the body as sent (ROUTE_BODY_JSON) */
 	size_t		 bodylen;
 	struct post	 post;		/* POST /reviews: the checked review */
+	char		 email[POST_EMAIL_CAP];	/* ROUTE_BODY_EMAIL */
 	const char	*admin;		/* admin routes: the token's name */
 };
 
 /* What a route takes for a body, checked before its handler runs. */
 enum route_body {
 	ROUTE_BODY_NONE,	/* whatever is sent is ignored */
-	ROUTE_BODY_REVIEW	/* application/json, at most HTTP_BODY_MAX
+	ROUTE_BODY_REVIEW,	/* application/json, at most HTTP_BODY_MAX
 				 * bytes, a review (post.c); an optional
 				 * Idempotency-Key header */
+	ROUTE_BODY_EMAIL	/* application/json, at most HTTP_BODY_MAX
+				 * bytes, {"email": address} (post.c) */
 };
 
 /*
