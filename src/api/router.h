@@ -64,6 +64,7 @@ struct route_ctx {
 	size_t		 bodylen;
 	struct post	 post;		/* POST /reviews: the checked review */
 	struct modbody	 mod;		/* a report's or a response's body */
+	char		 email[POST_EMAIL_CAP];	/* ROUTE_BODY_EMAIL */
 	const char	*admin;		/* admin routes: the token's name */
 };
 
@@ -77,8 +78,10 @@ enum route_body {
 				 * HTTP_BODY_MAX bytes, a report's reason and
 				 * note (modbody.c); no body or another type
 				 * is a report without them (Part 1's) */
-	ROUTE_BODY_RESPONSE	/* application/json, at most HTTP_BODY_MAX
+	ROUTE_BODY_RESPONSE,	/* application/json, at most HTTP_BODY_MAX
 				 * bytes, a merchant's response (modbody.c) */
+	ROUTE_BODY_EMAIL	/* application/json, at most HTTP_BODY_MAX
+				 * bytes, {"email": address} (post.c) */
 };
 
 /*

@@ -191,6 +191,57 @@
 	"CASE WHEN " shown " THEN " NOTIFY("o.product_id") " END FROM o"
 
 /*
+ * The moderation API (API.md Part 2).  A review's status from its two
+ * flags (db/schema.sql), and a time as ms since the epoch, for
+ * json_iso_date (timestamptz keeps microseconds: they are cut, as
+ * JavaScript's dates have none).
+ */
+#define STATUS(r) \
+	"CASE WHEN NOT " r ".reported THEN 'published' WHEN " r ".removed " \
+	"THEN 'removed' ELSE 'reported' END"
+#define MS(t)	"floor(extract(epoch FROM " t ") * 1000)::bigint"
+
+/*
+ * A queue's tally of a review's reports x: how many, one count per reason
+ * in queue.c's order, the first and the last (NULL when none).
+ */
+#define QUEUE_TALLY \
+	"count(x.id) AS n, " \
+	"count(x.id) FILTER (WHERE x.reason = 'spam') AS spam, " \
+	"count(x.id) FILTER (WHERE x.reason = 'offensive') AS offensive, " \
+	"count(x.id) FILTER (WHERE x.reason = 'off_topic') AS off_topic, " \
+	"count(x.id) FILTER (WHERE x.reason = 'fake') AS fake, " \
+	"count(x.id) FILTER (WHERE x.reason = 'privacy') AS privacy, " \
+	"count(x.id) FILTER (WHERE x.reason = 'other') AS other, " \
+	"min(x.reported_at) AS first_at, max(x.reported_at) AS last_at "
+
+/*
+ * A page of a queue: picked chooses the page's reviews (id and tally, in
+ * queue order, $1 count, $2 offset), and each comes back with the list's
+ * columns and its photos, one row per photo, keeping that order.
+ */
+#define QUEUE_SQL(picked) \
+	"WITH q AS (" picked ") " \
+	"SELECT " LIST_COLUMNS ", r.product_id, " STATUS("r") ", q.n, " \
+	"q.spam, q.offensive, q.off_topic, q.fake, q.privacy, q.other, " \
+	MS("q.first_at") ", " MS("q.last_at") ", r.reviewer_email " \
+	"FROM q JOIN reviews r ON r.id = q.id " \
+	"LEFT JOIN reviews_photos p ON p.review_id = r.id " \
+	"ORDER BY q.first_at NULLS LAST, q.id, p.id"
+
+/*
+ * A data-subject request's audit line: how many reviews, never the
+ * address (an erasure must leave no trace of it).
+ */
+#define REVIEWER_TARGET(n) \
+	"format('reviewer (%s review%s)', " n ", " \
+	"CASE WHEN " n " = 1 THEN '' ELSE 's' END)"
+
+/* The reviews written with the e-mail $1, compared case-insensitively:
+ * the expression index reviews_email serves it. */
+#define BY_EMAIL	"lower(reviewer_email) = lower($1)"
+
+/*
  * Generic plans always: every statement looks up one product or one review
  * by key, and its generic plan is the index plan a custom plan would pick.
  * In the default mode PostgreSQL kept re-planning the list statements on
@@ -350,4 +401,121 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "ELSE 'response' END") " "
 	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)",
 	    "EXISTS (SELECT 1 FROM r WHERE r.shown)"), 3, 0 },
+
+	/*
+	 * The open queue: every review in status reported (the partial
+	 * index reviews_open holds exactly them), with its open reports
+	 * (each review's own, by review_reports_review: an aggregate in a
+	 * lateral subquery is never turned into a join over all reports),
+	 * oldest first report first.  A hidden review with no open report
+	 * (hidden before reports were recorded) still waits for a
+	 * moderator: it comes last, with no times.
+	 */
+	[DB_QUEUE_OPEN] = { "queue_open", QUEUE_SQL(
+	    "SELECT r.id, t.* FROM reviews r CROSS JOIN LATERAL (SELECT "
+	    QUEUE_TALLY "FROM review_reports x WHERE x.review_id = r.id "
+	    "AND x.closed_at IS NULL) t "
+	    "WHERE r.reported AND NOT r.removed "
+	    "ORDER BY t.first_at NULLS LAST, r.id LIMIT $1 OFFSET $2"), 2, 1 },
+	/*
+	 * The closed queue: reviews a moderator decided (published again or
+	 * removed) with their closed reports.  No index orders reviews by
+	 * their first report, so every closed report is read (a hash
+	 * aggregate of review_reports, which is not a data-set table);
+	 * each review's status is its primary key's lookup.
+	 */
+	[DB_QUEUE_CLOSED] = { "queue_closed", QUEUE_SQL(
+	    "SELECT g.* FROM (SELECT x.review_id AS id, " QUEUE_TALLY
+	    "FROM review_reports x WHERE x.closed_at IS NOT NULL "
+	    "GROUP BY x.review_id) g JOIN reviews r ON r.id = g.id "
+	    "WHERE NOT r.reported OR r.removed "
+	    "ORDER BY g.first_at, g.id LIMIT $1 OFFSET $2"), 2, 1 },
+
+	/* The audit log, newest first: its primary key read backwards (ids
+	 * grow with every append; at is the appending transaction's start). */
+	[DB_AUDIT] = { "audit",
+	    "SELECT " MS("at") ", token, action, target FROM admin_audit "
+	    "ORDER BY id DESC LIMIT $1 OFFSET $2", 2, 1 },
+
+	/*
+	 * A data-subject export ($1 the e-mail, $2 the token's name): every
+	 * review with that e-mail, any status, with its photos (kind 1) and
+	 * its characteristic ratings (kind 2), one row per item; the export
+	 * is logged (README: who asked for whose data is worth knowing),
+	 * with the number of reviews and never the address.
+	 */
+	[DB_EXPORT] = { "export",
+	    "WITH r AS (SELECT * FROM reviews WHERE " BY_EMAIL "), "
+	    "a AS (INSERT INTO admin_audit (token, action, target) "
+	    "SELECT $2, 'export', " REVIEWER_TARGET("c.n")
+	    " FROM (SELECT count(*) AS n FROM r) c) "
+	    "SELECT r.id, r.product_id, " STATUS("r") ", r.rating, r.summary, "
+	    "r.recommend, r.response, r.body, r.date_ms, r.reviewer_name, "
+	    "r.reviewer_email, r.helpfulness, x.kind, x.id, x.text, x.value "
+	    "FROM r LEFT JOIN LATERAL ("
+	    "SELECT 1 AS kind, p.id, p.url AS text, NULL::smallint AS value "
+	    "FROM reviews_photos p WHERE p.review_id = r.id "
+	    "UNION ALL SELECT 2, c.id, c.name, cr.value "
+	    "FROM characteristic_reviews cr "
+	    "JOIN characteristics c ON c.id = cr.characteristic_id "
+	    "WHERE cr.review_id = r.id) x ON true "
+	    "ORDER BY r.id, x.kind, x.id", 2, 0 },
+
+	/*
+	 * A data-subject erasure ($1 the e-mail, $2 the token's name): every
+	 * review with that e-mail, its photos, characteristic ratings,
+	 * reports and idempotency keys deleted, and the aggregates of those
+	 * that were published corrected, product by product and
+	 * characteristic by characteristic, in one statement.  What a review
+	 * was is taken from what its DELETE returned: a report or restore
+	 * that committed while the DELETE waited for the row is what it
+	 * sees, so a hidden review is never subtracted twice.  (The foreign
+	 * keys are checked at the end of the statement, when the children are
+	 * gone too.)  Every product touched is notified; the audit line
+	 * counts the reviews and never holds the address.
+	 */
+	[DB_ERASE] = { "erase",
+	    "WITH d AS (DELETE FROM reviews WHERE " BY_EMAIL " "
+	    "RETURNING id, product_id, rating, recommend, reported), "
+	    "ph AS (DELETE FROM reviews_photos "
+	    "WHERE review_id IN (SELECT id FROM d) RETURNING review_id), "
+	    "cr AS (DELETE FROM characteristic_reviews "
+	    "WHERE review_id IN (SELECT id FROM d) "
+	    "RETURNING review_id, characteristic_id, value), "
+	    "rr AS (DELETE FROM review_reports "
+	    "WHERE review_id IN (SELECT id FROM d)), "
+	    "ik AS (DELETE FROM idempotency_keys "
+	    "WHERE review_id IN (SELECT id FROM d)), "
+	    "agg AS (UPDATE product_meta m SET "
+	    "rating_1 = m.rating_1 - s.r1, rating_2 = m.rating_2 - s.r2, "
+	    "rating_3 = m.rating_3 - s.r3, rating_4 = m.rating_4 - s.r4, "
+	    "rating_5 = m.rating_5 - s.r5, "
+	    "recommend_false = m.recommend_false - s.rf, "
+	    "recommend_true = m.recommend_true - s.rt, "
+	    "with_photos = m.with_photos - s.wp "
+	    "FROM (SELECT product_id, "
+	    "count(*) FILTER (WHERE rating = 1) AS r1, "
+	    "count(*) FILTER (WHERE rating = 2) AS r2, "
+	    "count(*) FILTER (WHERE rating = 3) AS r3, "
+	    "count(*) FILTER (WHERE rating = 4) AS r4, "
+	    "count(*) FILTER (WHERE rating = 5) AS r5, "
+	    "count(*) FILTER (WHERE NOT recommend) AS rf, "
+	    "count(*) FILTER (WHERE recommend) AS rt, "
+	    "count(*) FILTER (WHERE id IN (SELECT review_id FROM ph)) AS wp "
+	    "FROM d WHERE NOT reported GROUP BY product_id) s "
+	    "WHERE m.product_id = s.product_id), "
+	    "ch AS (UPDATE characteristics c SET "
+	    "rating_sum = c.rating_sum - s.total, "
+	    "rating_count = c.rating_count - s.n "
+	    "FROM (SELECT cr.characteristic_id, sum(cr.value) AS total, "
+	    "count(*) AS n FROM cr JOIN d ON d.id = cr.review_id "
+	    "WHERE NOT d.reported GROUP BY cr.characteristic_id) s "
+	    "WHERE c.id = s.characteristic_id), "
+	    "au AS (INSERT INTO admin_audit (token, action, target) "
+	    "SELECT $2, 'erase', " REVIEWER_TARGET("c.n")
+	    " FROM (SELECT count(*) AS n FROM d) c) "
+	    "SELECT n.deleted, p.product_id, "
+	    "CASE WHEN p.product_id IS NOT NULL THEN " NOTIFY("p.product_id")
+	    " END FROM (SELECT count(*) AS deleted FROM d) n "
+	    "LEFT JOIN (SELECT DISTINCT product_id FROM d) p ON true", 2, 0 },
 };
