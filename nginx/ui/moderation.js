@@ -146,7 +146,7 @@
 		$('items').replaceChildren();
 		say($('status'), '');
 		say($('error'), '');
-		say($('signin-error'), isError ? message : '');
+		say($('signin-error'), isError ? message : '', true);
 		say($('signin-note'), isError ? '' : message);
 		showSignIn();
 	}

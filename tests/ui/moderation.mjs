@@ -209,6 +209,7 @@ async function phaseWrong(browser) {
 	await page.locator('#signin-error').getByText('not accepted').waitFor();
 	same(await text(page, '#signin-error'), 'That token was not accepted: check it and try again.',
 		'a wrong token: the error says so');
+	check(await page.locator('#signin-error.error[role="alert"]').isVisible(), 'a wrong token: shown as an error (an alert)');
 	check(await page.locator('#queue').isHidden() && await page.locator('#items > li').count() === 0,
 		'a wrong token: no queue shown');
 	same(await token(page), null, 'a wrong token: nothing kept in sessionStorage');
@@ -344,6 +345,8 @@ async function phaseModerate(browser) {
 		same(await text(page, '#signin-error'),
 			'Your token is no longer accepted (revoked or replaced): nothing was changed. Sign in again.',
 			'a revoked token: restoring D is refused, the page says so');
+		check(await page.locator('#signin-error.error[role="alert"]').isVisible(),
+			'a revoked token: shown as an error (an alert)');
 		check(await page.locator('#queue').isHidden() && await token(page) === null,
 			'a revoked token: signed out, the token forgotten');
 		await shot(page, 'revoked');
