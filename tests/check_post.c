@@ -1,7 +1,8 @@
 /*
- * POST /reviews bodies (post.c): every rule of API.md's field table, each
- * bad body answered with the name of the offending field ("body" for the
- * document as a whole), and NUL bytes in any form refused.
+ * POST bodies (post.c): every rule of API.md's field table for a review,
+ * each bad body answered with the name of the offending field ("body" for
+ * the document as a whole), NUL bytes in any form refused; and the
+ * data-subject requests' {"email": E}.
  */
 #include <check.h>
 #include <stdarg.h>
@@ -643,6 +644,89 @@ START_TEST(mark_nul_table)
 }
 END_TEST
 
+/*
+ * post_email (the data-subject requests' body): {"email": E}, E a posted
+ * review's email; each bad body refused naming email or body.
+ */
+struct email_row {
+	const char	*in;
+	size_t		 len;
+	const char	*want;		/* the address, or NULL: refused */
+	const char	*field;		/* refused: the field named */
+};
+
+#define E60	"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@b.co.uk"
+#define E61	"a" E60
+
+static const struct email_row email_rows[] = {
+	{ L("{\"email\":\"a@b.co\"}"), "a@b.co", NULL },
+	{ L("{\"email\":\"Ann.Lee@Example.COM\"}"), "Ann.Lee@Example.COM", NULL },
+	{ L(" {\"x\":[1],\"email\":\"a@b.co\",\"email\":\"c@d.ef\"} "), "a@b.co",
+	    NULL },
+	{ L("{\"email\":\"" E60 "\"}"), E60, NULL },
+	{ L("{\"email\":\"\\u00e9\\u00e9@b.co\"}"), "\xc3\xa9\xc3\xa9@b.co", NULL },
+	{ L("{\"email\":\"" E61 "\"}"), NULL, "email" },
+	{ L("{\"email\":\"\"}"), NULL, "email" },
+	{ L("{\"email\":\"a@b\"}"), NULL, "email" },
+	{ L("{\"email\":\"a b@c.de\"}"), NULL, "email" },
+	{ L("{\"email\":\"a@b.co\\u0000\"}"), NULL, "email" },
+	{ L("{\"email\":\"a@b.co\0\"}"), NULL, "email" },
+	{ L("{\"email\":\"a@b.co\\n\"}"), NULL, "email" },
+	{ L("{\"email\":\"\xff@b.co\"}"), NULL, "email" },
+	{ L("{\"email\":5}"), NULL, "email" },
+	{ L("{\"email\":[\"a@b.co\"]}"), NULL, "email" },
+	{ L("{\"email\":{\"a\":\"a@b.co\"}}"), NULL, "email" },
+	{ L("{\"email\":true}"), NULL, "email" },
+	{ L("{\"email\":null}"), NULL, "email" },
+	{ L("{\"Email\":\"a@b.co\"}"), NULL, "email" },
+	{ L("{}"), NULL, "email" },
+	{ L(""), NULL, "body" },
+	{ L("{"), NULL, "body" },
+	{ L("{\"email\":\"a@b.co\"} x"), NULL, "body" },
+	{ L("[{\"email\":\"a@b.co\"}]"), NULL, "body" },
+	{ L("\"a@b.co\""), NULL, "body" },
+	{ L("null"), NULL, "body" },
+};
+
+START_TEST(email_table)
+{
+	const struct email_row	*r;
+	const char		*field, *complaint;
+	char			 email[POST_EMAIL_CAP], *buf;
+	size_t			 i;
+	int			 rc;
+
+	row_reset();
+	for (i = 0; i < NROWS(email_rows); i++) {
+		r = &email_rows[i];
+		/* A writable copy with a spare byte, as the router gives. */
+		buf = malloc(r->len + 1);
+		ck_assert_ptr_nonnull(buf);
+		memcpy(buf, r->in, r->len);
+		buf[r->len] = '\0';
+		field = complaint = NULL;
+		strcpy(email, "unset");
+		rc = post_email(buf, r->len, email, &field, &complaint);
+		if (r->want != NULL && rc != 0)
+			row_fail("row %zu %s: refused: %s %s", i,
+			    show(r->in, r->len), field, complaint);
+		else if (r->want != NULL && strcmp(email, r->want) != 0)
+			row_fail("row %zu: \"%s\", want \"%s\"", i, email,
+			    r->want);
+		else if (r->want == NULL && rc == 0)
+			row_fail("row %zu %s: accepted as \"%s\"", i,
+			    show(r->in, r->len), email);
+		else if (r->want == NULL && (field == NULL || complaint == NULL ||
+		    strcmp(field, r->field) != 0))
+			row_fail("row %zu %s: field %s, want %s", i,
+			    show(r->in, r->len), field ? field : "(null)",
+			    r->field);
+		free(buf);
+	}
+	ROWS_DONE();
+}
+END_TEST
+
 /* The suite tests/check_main.c runs. */
 Suite *
 check_suite(void)
@@ -665,6 +749,10 @@ check_suite(void)
 
 	tc = tcase_create("nul");
 	tcase_add_test(tc, mark_nul_table);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("email");
+	tcase_add_test(tc, email_table);
 	suite_add_tcase(s, tc);
 	return s;
 }

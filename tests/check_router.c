@@ -13,6 +13,7 @@
 #include "check_main.h"
 #include "list.h"
 #include "meta.h"
+#include "queue.h"
 #include "router.h"
 #include "rows.h"
 
@@ -63,6 +64,21 @@ static const struct match_row match_rows[] = {
 	    "5", NULL },
 	{ HTTP_GET, "/healthz", ROUTE_FOUND, "/healthz", NULL, NULL },
 	{ HTTP_GET, "/healthz/", ROUTE_FOUND, "/healthz", NULL, NULL },
+	/* The merchant's writes (Part 2). */
+	{ HTTP_PUT, "/admin/reviews/5/restore", ROUTE_FOUND,
+	    "/admin/reviews/#/restore", "5", NULL },
+	{ HTTP_PUT, "/admin/reviews/5/remove/", ROUTE_FOUND,
+	    "/admin/reviews/#/remove", "5", NULL },
+	{ HTTP_PUT, "/admin/reviews/%35/response", ROUTE_FOUND,
+	    "/admin/reviews/#/response", "5", NULL },
+	{ HTTP_GET, "/admin/reviews/5/restore", ROUTE_BAD_METHOD, NULL, NULL,
+	    "PUT" },
+	{ HTTP_POST, "/admin/reviews/5/response", ROUTE_BAD_METHOD, NULL, NULL,
+	    "PUT" },
+	{ HTTP_PUT, "/admin/reviews/5", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_PUT, "/admin/reviews/5/report", ROUTE_NOT_FOUND, NULL, NULL,
+	    NULL },
+	{ HTTP_PUT, "/admin/5/restore", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 	/* '#' is any one segment, decoded; router_args judges it. */
 	{ HTTP_PUT, "/reviews/abc/helpful", ROUTE_FOUND, "/reviews/#/helpful",
 	    "abc", NULL },
@@ -137,6 +153,28 @@ static const struct match_row match_rows[] = {
 	{ HTTP_PUT, "/reviews/1/", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 	{ HTTP_GET, "/healthzz", ROUTE_NOT_FOUND, NULL, NULL, NULL },
 	{ HTTP_GET, "/healthz//", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	/* The admin API's reads and data-subject requests (router_dispatch
+	 * answers them only with a token: that gate is not router_match's). */
+	{ HTTP_GET, "/admin/reports", ROUTE_FOUND, "/admin/reports", NULL, NULL },
+	{ HTTP_GET, "/admin/reports/", ROUTE_FOUND, "/admin/reports", NULL,
+	    NULL },
+	{ HTTP_GET, "/admin/audit", ROUTE_FOUND, "/admin/audit", NULL, NULL },
+	{ HTTP_POST, "/admin/reviewers/export", ROUTE_FOUND,
+	    "/admin/reviewers/export", NULL, NULL },
+	{ HTTP_POST, "/admin/reviewers/erase/", ROUTE_FOUND,
+	    "/admin/reviewers/erase", NULL, NULL },
+	{ HTTP_POST, "/admin/reports", ROUTE_BAD_METHOD, NULL, NULL, "GET" },
+	{ HTTP_PUT, "/admin/audit", ROUTE_BAD_METHOD, NULL, NULL, "GET" },
+	{ HTTP_GET, "/admin/reviewers/export", ROUTE_BAD_METHOD, NULL, NULL,
+	    "POST" },
+	{ HTTP_OTHER, "/admin/reviewers/erase", ROUTE_BAD_METHOD, NULL, NULL,
+	    "POST" },
+	{ HTTP_GET, "/admin", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_POST, "/admin/reviewers", ROUTE_NOT_FOUND, NULL, NULL, NULL },
+	{ HTTP_POST, "/admin/reviewers/erase/x", ROUTE_NOT_FOUND, NULL, NULL,
+	    NULL },
+	{ HTTP_POST, "/admin/reviewers%2Ferase", ROUTE_NOT_FOUND, NULL, NULL,
+	    NULL },
 };
 
 /* The route for method and raw path, or what else router_match says. */
@@ -1035,6 +1073,84 @@ START_TEST(args_put_query_ignored)
 END_TEST
 
 /* The suite tests/check_main.c runs. */
+/*
+ * GET /admin/reports and /admin/audit: status open by default, page as
+ * Part 1's, count 20 by default and at most 100; each bad value a 400
+ * naming its parameter.
+ */
+struct admin_row {
+	const char	*path, *qs;
+	int		 good;
+	const char	*field;		/* bad: the field named */
+	int64_t		 status, page, count;	/* good */
+};
+
+static const struct admin_row admin_rows[] = {
+	{ "/admin/reports", "", 1, NULL, 0, 1, 20 },
+	{ "/admin/reports", "status=open", 1, NULL, 0, 1, 20 },
+	{ "/admin/reports", "status=closed&page=3&count=100", 1, NULL, 1, 3,
+	    100 },
+	{ "/admin/reports", "count=1&page=100000", 1, NULL, 0, 100000, 1 },
+	{ "/admin/reports", "status=clos%65d&_=1", 1, NULL, 1, 1, 20 },
+	{ "/admin/reports", "status=OPEN", 0, "status", 0, 0, 0 },
+	{ "/admin/reports", "status=", 0, "status", 0, 0, 0 },
+	{ "/admin/reports", "status=reported", 0, "status", 0, 0, 0 },
+	{ "/admin/reports", "status=open&status=open", 0, "status", 0, 0, 0 },
+	{ "/admin/reports", "count=101", 0, "count", 0, 0, 0 },
+	{ "/admin/reports", "count=0", 0, "count", 0, 0, 0 },
+	{ "/admin/reports", "count=1000", 0, "count", 0, 0, 0 },
+	{ "/admin/reports", "page=0", 0, "page", 0, 0, 0 },
+	{ "/admin/reports", "page=100001", 0, "page", 0, 0, 0 },
+	{ "/admin/reports", "page=-1", 0, "page", 0, 0, 0 },
+	{ "/admin/audit", "", 1, NULL, -1, 1, 20 },
+	{ "/admin/audit", "page=2&count=100", 1, NULL, -1, 2, 100 },
+	{ "/admin/audit", "count=101", 0, "count", 0, 0, 0 },
+	{ "/admin/audit", "count=1.5", 0, "count", 0, 0, 0 },
+	{ "/admin/audit", "page=x", 0, "page", 0, 0, 0 },
+	{ "/admin/audit", "page=1&page=2", 0, "page", 0, 0, 0 },
+};
+
+START_TEST(args_admin)
+{
+	const struct admin_row	*r;
+	const struct route	*route;
+	const char		*field, *complaint;
+	size_t			 i, k;
+	int			 rc;
+
+	row_reset();
+	for (i = 0; i < NROWS(admin_rows); i++) {
+		r = &admin_rows[i];
+		route = route_of(HTTP_GET, r->path, NULL, NULL);
+		memset(&ctx, 0, sizeof(ctx));
+		field = complaint = NULL;
+		rc = router_args(route, NULL, 0, r->qs, &ctx, &field,
+		    &complaint);
+		if (!r->good) {
+			if (rc != -1 || field == NULL ||
+			    strcmp(field, r->field) != 0)
+				row_fail("%s?%s: not refused naming %s (%s)",
+				    r->path, r->qs, r->field,
+				    field ? field : "no field");
+			continue;
+		}
+		if (rc != 0) {
+			row_fail("%s?%s: refused: %s %s", r->path, r->qs,
+			    field, complaint);
+			continue;
+		}
+		/* The audit has no status: its page and count come first. */
+		k = r->status < 0 ? 0 : 1;
+		if ((r->status >= 0 && ctx.num[QUEUE_STATUS] != r->status) ||
+		    ctx.num[k] != r->page || ctx.num[k + 1] != r->count)
+			row_fail("%s?%s: got %lld %lld %lld", r->path, r->qs,
+			    (long long)(k ? ctx.num[0] : -1),
+			    (long long)ctx.num[k], (long long)ctx.num[k + 1]);
+	}
+	ROWS_DONE();
+}
+END_TEST
+
 Suite *
 check_suite(void)
 {
@@ -1062,6 +1178,7 @@ check_suite(void)
 	tcase_add_test(tc, args_meta_many_ids);
 	tcase_add_test(tc, args_review_id);
 	tcase_add_test(tc, args_put_query_ignored);
+	tcase_add_test(tc, args_admin);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -240,6 +240,37 @@ static const struct str_row bool_rows[] = {
 	{ "null", 0, 0 },
 };
 
+/* count= of the admin API's pages: 1..100. */
+static const struct str_row admin_count_rows[] = {
+	{ "1", 1, 1 },
+	{ "20", 1, 20 },
+	{ "100", 1, 100 },
+	{ "0100", 1, 100 },
+	{ "101", 0, 0 },
+	{ "1000", 0, 0 },
+	{ "0", 0, 0 },
+	{ "-1", 0, 0 },
+	{ "", 0, 0 },
+	{ "1e2", 0, 0 },
+	{ "20 ", 0, 0 },
+};
+
+/* status= of GET /admin/reports: exactly the two words, as 0 and 1. */
+static const struct str_row status_rows[] = {
+	{ "open", 1, 0 },
+	{ "closed", 1, 1 },
+	{ "OPEN", 0, 0 },
+	{ "Closed", 0, 0 },
+	{ "opened", 0, 0 },
+	{ "close", 0, 0 },
+	{ "reported", 0, 0 },
+	{ "removed", 0, 0 },
+	{ "open ", 0, 0 },
+	{ "", 0, 0 },
+	{ "0", 0, 0 },
+	{ "1", 0, 0 },
+};
+
 /* Walk a valid_str table; a rejected input leaves *out untouched. */
 static void
 str_rows(enum valid_rule rule, const struct str_row *rows, size_t n)
@@ -340,6 +371,20 @@ END_TEST
 START_TEST(str_bool)
 {
 	str_rows(VALID_BOOL, bool_rows, NROWS(bool_rows));
+}
+END_TEST
+
+/* The admin API's count= (1..100) and the queue's status=. */
+START_TEST(str_admin)
+{
+	int64_t	 out;
+
+	str_rows(VALID_ADMIN_COUNT, admin_count_rows, NROWS(admin_count_rows));
+	str_rows(VALID_QUEUE_STATUS, status_rows, NROWS(status_rows));
+	ck_assert_str_eq(valid_str(VALID_ADMIN_COUNT, "101", &out),
+	    "must be an integer between 1 and 100");
+	ck_assert_str_eq(valid_str(VALID_QUEUE_STATUS, "x", &out),
+	    "must be open or closed");
 }
 END_TEST
 
@@ -939,6 +984,7 @@ check_suite(void)
 	tcase_add_test(tc, str_ratings);
 	tcase_add_test(tc, str_ratings_long);
 	tcase_add_test(tc, str_bool);
+	tcase_add_test(tc, str_admin);
 	tcase_add_test(tc, str_complaints);
 	suite_add_tcase(s, tc);
 

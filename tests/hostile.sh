@@ -8,6 +8,7 @@ set -uo pipefail
 
 # good (tests/lib.sh): a valid review of product 1, edited by jq.
 long() { head -c "$1" /dev/zero | tr '\0' "${2:-a}"; }
+long 70000 >"$TMP/big"
 
 # hostile NAME STATUS FIELD METHOD PATH [curl args...]
 hostile() {
@@ -248,12 +249,94 @@ hpost "deeply nested objects" body "$(for _ in $(seq 1 3000); do printf '{"a":';
 hpost "empty object" product_id '{}'
 hostile "missing body" 400 body POST /reviews "${J[@]}"
 
+# --- Part 2: report bodies, response bodies --------------------------------
+# A published review to aim at: a refused report must not hide it, a
+# refused response must not touch it.
+note "hostile: report reasons and notes, merchant responses: each a 4xx naming its field, nothing recorded"
+RID=$(sql "SELECT id FROM reviews WHERE NOT reported ORDER BY id LIMIT 1")
+[[ "$RID" =~ ^[0-9]+$ ]] || bail_out "no published review to report"
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TOKEN=$(env -u DATABASE_URL "$ROOT/spawn/stack" admin-token hostile 2>"$TMP/token.err")
+[[ "$TOKEN" =~ ^[A-Za-z0-9_-]{40,}$ ]] || bail_out "spawn/stack admin-token: $(tr '\n' ' ' <"$TMP/token.err")"
+AUTH=(-H "Authorization: Bearer $TOKEN")
+# hreport NAME FIELD BODY / hresponse NAME FIELD BODY: 400 naming FIELD.
+hreport() { hostile "report: $1" 400 "$2" PUT "/reviews/$RID/report" "${J[@]}" --data-binary "$3"; }
+hresponse() { hostile "response: $1" 400 "$2" PUT "/admin/reviews/$RID/response" "${AUTH[@]}" "${J[@]}" --data-binary "$3"; }
+hreport "reason not one of the six" reason '{"reason":"rude"}'
+hreport "reason in another case" reason '{"reason":"SPAM"}'
+hreport "reason capitalised" reason '{"reason":"Off_topic"}'
+hreport "reason with a dash" reason '{"reason":"off-topic"}'
+hreport "reason with a space" reason '{"reason":" spam"}'
+hreport "reason empty" reason '{"reason":""}'
+hreport "reason a number" reason '{"reason":1}'
+hreport "reason an array" reason '{"reason":["spam"]}'
+hreport "reason true" reason '{"reason":true}'
+hreport "reason \\u0000 escape" reason '{"reason":"spam\u0000"}'
+hreport "reason SQL" reason "{\"reason\":\"spam'); DELETE FROM review_reports;--\"}"
+hreport "note of 501 characters" note "{\"note\":\"$(long 501)\"}"
+hreport "note of 501 two-byte characters" note "{\"note\":\"$(long 501 | sed 's/a/é/g')\"}"
+hreport "note a number" note '{"reason":"spam","note":5}'
+hreport "note an array" note '{"note":["x"]}'
+hreport "note an object" note '{"note":{}}'
+hreport "note \\u0000 escape" note '{"note":"a\u0000b"}'
+printf '{"note":"a@@b"}' | sed 's/@@/\x00/' >"$TMP/rnul"
+hostile "report: note with a raw NUL byte" 400 note PUT "/reviews/$RID/report" "${J[@]}" --data-binary @"$TMP/rnul"
+printf '{"note":"a@@b"}' | sed 's/@@/\xff\xfe/' >"$TMP/rutf"
+hostile "report: note invalid UTF-8" 400 note PUT "/reviews/$RID/report" "${J[@]}" --data-binary @"$TMP/rutf"
+printf '{"note":"a@@b"}' | sed 's/@@/\xed\xa0\x80/' >"$TMP/rsur"
+hostile "report: note lone surrogate bytes" 400 note PUT "/reviews/$RID/report" "${J[@]}" --data-binary @"$TMP/rsur"
+hreport "malformed JSON" body '{"reason":"spam"'
+hreport "trailing garbage" body '{"reason":"spam"} x'
+hreport "JSON array" body '["spam"]'
+hreport "JSON string" body '"spam"'
+hreport "form data sent as JSON" body 'reason=spam'
+hreport "deeply nested" body "$(long 5000 '[')"
+hostile "report: oversized body" 413 body PUT "/reviews/$RID/report" "${J[@]}" --data-binary @"$TMP/big"
+hostile "report: /api, reason in another case" 400 reason PUT "/api/reviews/$RID/report/" "${J[@]}" --data-binary '{"reason":"Fake"}'
+hresponse "empty string" response '{"response":""}'
+hresponse "1001 characters" response "{\"response\":\"$(long 1001)\"}"
+hresponse "1001 two-byte characters" response "{\"response\":\"$(long 1001 | sed 's/a/ü/g')\"}"
+hresponse "a number" response '{"response":5}'
+hresponse "an array" response '{"response":["thanks"]}'
+hresponse "an object" response '{"response":{"text":"thanks"}}'
+hresponse "true" response '{"response":true}'
+hresponse "missing key" response '{}'
+hresponse "key in another case" response '{"Response":"thanks"}'
+hresponse "\\u0000 escape" response '{"response":"thanks\u0000"}'
+printf '{"response":"a@@b"}' | sed 's/@@/\x00/' >"$TMP/pnul"
+hostile "response: a raw NUL byte" 400 response PUT "/admin/reviews/$RID/response" "${AUTH[@]}" "${J[@]}" --data-binary @"$TMP/pnul"
+printf '{"response":"a@@b"}' | sed 's/@@/\xc3/' >"$TMP/putf"
+hostile "response: invalid UTF-8" 400 response PUT "/admin/reviews/$RID/response" "${AUTH[@]}" "${J[@]}" --data-binary @"$TMP/putf"
+hresponse "malformed JSON" body '{"response":"thanks"'
+hresponse "JSON array" body '[{"response":"thanks"}]'
+hresponse "no body" body ''
+hostile "response: form Content-Type" 415 Content-Type PUT "/admin/reviews/$RID/response" "${AUTH[@]}" \
+	-H 'Content-Type: application/x-www-form-urlencoded' --data-binary 'response=thanks'
+hostile "response: no Content-Type" 415 Content-Type PUT "/admin/reviews/$RID/response" "${AUTH[@]}" \
+	-H 'Content-Type:' --data-binary '{"response":"thanks"}'
+hostile "response: oversized body" 413 body PUT "/admin/reviews/$RID/response" "${AUTH[@]}" "${J[@]}" --data-binary @"$TMP/big"
+for w in restore remove response; do
+	hostile "$w: no token" 401 Authorization PUT "/admin/reviews/$RID/$w" "${J[@]}" --data-binary '{"response":"x"}'
+	hostile "$w: a token not in the file" 401 Authorization PUT "/admin/reviews/$RID/$w" \
+		-H "Authorization: Bearer ${TOKEN}A" "${J[@]}" --data-binary '{"response":"x"}'
+	hostile "$w: Basic, not Bearer" 401 Authorization PUT "/admin/reviews/$RID/$w" \
+		-H "Authorization: Basic $TOKEN" "${J[@]}" --data-binary '{"response":"x"}'
+	for id in abc 0 -1 99999999999 "1%2F..%2F2"; do
+		hostile "$w: review_id $id" 400 review_id PUT "/admin/reviews/$id/$w" "${AUTH[@]}" \
+			"${J[@]}" --data-binary '{"response":"x"}'
+	done
+	hostile "$w: no such review" 404 review_id PUT "/admin/reviews/2147483647/$w" "${AUTH[@]}" \
+		"${J[@]}" --data-binary '{"response":"x"}'
+	hostile "POST $w" 405 method POST "/admin/reviews/$RID/$w" "${AUTH[@]}"
+done
+[ "$(sql "SELECT reported FROM reviews WHERE id = $RID")" = f ] && ok "the review aimed at is still published" ||
+	bad "review $RID was hidden by a refused request"
+
 # --- content types, sizes, methods ------------------------------------------
 hostile "no Content-Type" 415 Content-Type POST /reviews -H 'Content-Type:' --data-binary "$(good)"
 hostile "form Content-Type" 415 Content-Type POST /reviews -H 'Content-Type: application/x-www-form-urlencoded' --data-binary "$(good)"
 hostile "JSON-ish Content-Type" 415 Content-Type POST /reviews -H 'Content-Type: application/jsonx' --data-binary "$(good)"
 hostile "text/json" 415 Content-Type POST /reviews -H 'Content-Type: text/json' --data-binary "$(good)"
-long 70000 >"$TMP/big"
 hostile "oversized body" 413 body POST /reviews "${J[@]}" --data-binary @"$TMP/big"
 hostile "oversized declared length" 413 body POST /reviews "${J[@]}" -H 'Content-Length: 1000000' --data-binary '{}'
 for m in DELETE PATCH TRACE PROPFIND; do

@@ -371,12 +371,19 @@ verify_aggregates() {
 }
 
 # A snapshot of every table and aggregate: writes that must write nothing
-# leave it equal.
+# leave it equal.  Moderation too: statuses, responses, reports (all and
+# closed) and idempotency keys; the admin audit log's size comes last (a
+# read that is logged, an export, changes only that).
 snapshot() {
 	sql "SELECT (SELECT count(*) FROM reviews), (SELECT count(*) FROM reviews_photos),
 	    (SELECT count(*) FROM characteristic_reviews),
 	    (SELECT coalesce(sum(helpfulness), 0) FROM reviews),
 	    (SELECT count(*) FROM reviews WHERE reported),
+	    (SELECT count(*) FROM reviews WHERE removed),
+	    (SELECT md5(coalesce(string_agg(id || ':' || response, ',' ORDER BY id), '')) FROM reviews WHERE response IS NOT NULL),
+	    (SELECT count(*) || '/' || count(closed_at) FROM review_reports),
 	    (SELECT coalesce(sum(rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5 + 7 * recommend_true + 11 * recommend_false + 17 * with_photos), 0) FROM product_meta),
-	    (SELECT coalesce(sum(rating_sum * 13 + rating_count), 0) FROM characteristics)"
+	    (SELECT coalesce(sum(rating_sum * 13 + rating_count), 0) FROM characteristics),
+	    (SELECT count(*) FROM idempotency_keys),
+	    (SELECT count(*) FROM admin_audit)"
 }

@@ -83,9 +83,15 @@ nginx_write() {
 		nginx_fill "$ROOT/nginx/$f.in" >"$out/$f"
 	done
 	nginx_fill "$ROOT/nginx/$tmpl" >"$out/upstream.conf"
-	for f in fastcgi.conf errors.conf error-pages.conf headers.conf; do
+	for f in fastcgi.conf errors.conf error-pages.conf headers.conf ui.conf; do
 		nginx_fill "$ROOT/nginx/$f" >"$out/$f"
 	done
+	# The moderation page's files, served by NGINX itself (ui.conf): a
+	# copy beside the configs, readable by NGINX's workers wherever the
+	# checkout is.
+	mkdir -p "$out/ui"
+	install -m 0644 "$ROOT"/nginx/ui/index.html "$ROOT"/nginx/ui/moderation.js \
+		"$ROOT"/nginx/ui/moderation.css "$out/ui/"
 }
 
 # nginx_fill FILE: fill each @NAME@ placeholder with $R_NAME; one that has

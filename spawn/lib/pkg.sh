@@ -7,7 +7,7 @@ PKG_BUILD="build-essential autoconf automake pkg-config libfcgi-dev libpq-dev
 PKG_RUN="spawn-fcgi multiwatch nginx postgresql-15 postgresql-client-15 procps
 	iproute2 curl"
 PKG_TEST="jq valgrind clang libclang-rt-14-dev wrk libfcgi-bin nodejs npm luajit
-	python3"
+	python3 chromium"
 PKG_STACK="$PKG_BUILD $PKG_RUN $PKG_TEST"
 
 # pkg_why PACKAGE: what the stack needs it for.
@@ -19,8 +19,9 @@ pkg_why() {
 	clang | libclang-rt-*) echo "test: the fuzz harnesses (libFuzzer)" ;;
 	wrk) echo "test: load during faults, bench" ;;
 	libfcgi-bin) echo "test: cgi-fcgi, one app host asked directly" ;;
-	nodejs) echo "test: the k6 and wrk load scripts checked, the OpenAPI suite" ;;
-	npm) echo "test: the OpenAPI suite's linter and validator (tests/openapi)" ;;
+	nodejs) echo "test: the k6 and wrk load scripts checked, the OpenAPI and ui suites" ;;
+	npm) echo "test: the OpenAPI suite's linter and validator (tests/openapi), the ui suite's browser driver (tests/ui)" ;;
+	chromium) echo "test: the ui suite's headless browser (the moderation page)" ;;
 	luajit) echo "test: the k6 and wrk load scripts checked" ;;
 	python3) echo "bench: its reports" ;;
 	gnuplot-nox) echo "bench: its plots" ;;

@@ -32,6 +32,14 @@ enum db_stmt {
 	DB_IDEM_GET,
 	DB_HELPFUL,
 	DB_REPORT,
+	DB_RESTORE,
+	DB_REMOVE,
+	DB_RESPONSE,
+	DB_QUEUE_OPEN,
+	DB_QUEUE_CLOSED,
+	DB_AUDIT,
+	DB_EXPORT,
+	DB_ERASE,
 	DB__MAX
 };
 
@@ -76,6 +84,71 @@ enum db_post_param {
 	POST_PARAM_EMAIL, POST_PARAM_PHOTOS, POST_PARAM_CHAR_IDS,
 	POST_PARAM_CHAR_VALUES, POST_PARAM_KEY, POST_PARAM_BODY_HEX,
 	POST__NPARAMS
+};
+
+/*
+ * DB_REPORT ($1 review, $2 reason, $3 note), DB_RESTORE and DB_REMOVE ($1
+ * review, $2 the admin token's name), DB_RESPONSE (those and $3 the
+ * response): one row, or none when there is no such review.
+ */
+enum db_mod_param {
+	MOD_PARAM_REVIEW,
+	MOD_PARAM_REASON, MOD_PARAM_TOKEN = MOD_PARAM_REASON,
+	MOD_PARAM_NOTE, MOD_PARAM_RESPONSE = MOD_PARAM_NOTE,
+	MOD__NPARAMS
+};
+enum db_mod_col {
+	MOD_COL_PRODUCT,	/* the review's product */
+	MOD_COL_CHANGED,	/* anything written: a report, a transition */
+	MOD_COL_SHOWN		/* a public answer changed (list or meta) */
+};
+
+/*
+ * DB_QUEUE_OPEN, DB_QUEUE_CLOSED: the list's columns (enum db_list_col),
+ * one row per photo, then the review's place in the queue: its product,
+ * status, how many reports, one count per reason (spam, offensive,
+ * off_topic, fake, privacy, other: queue.c's table), the first and last
+ * report's time in ms since the epoch (NULL without reports) and the
+ * reviewer's e-mail.
+ * DB_QUEUE_* and DB_AUDIT take $1 count, $2 offset.
+ */
+enum db_queue_col {
+	QUEUE_COL_PRODUCT = LIST_COL_PHOTO_URL + 1, QUEUE_COL_STATUS,
+	QUEUE_COL_REPORTS, QUEUE_COL_REASONS,
+	QUEUE_COL_FIRST = QUEUE_COL_REASONS + 6, QUEUE_COL_LAST,
+	QUEUE_COL_EMAIL
+};
+enum db_page_param {
+	PAGE_PARAM_COUNT, PAGE_PARAM_OFFSET, PAGE__NPARAMS
+};
+
+/* DB_AUDIT: one row per entry, newest first. */
+enum db_audit_col {
+	AUDIT_COL_AT, AUDIT_COL_TOKEN, AUDIT_COL_ACTION, AUDIT_COL_TARGET
+};
+
+/*
+ * DB_EXPORT: one row per photo and per characteristic rating of each
+ * review (kind 1 and 2, in that order, each by id), or one row with NULL
+ * item columns for a review with neither; reviews by id.
+ */
+enum db_export_col {
+	EXPORT_COL_ID, EXPORT_COL_PRODUCT, EXPORT_COL_STATUS, EXPORT_COL_RATING,
+	EXPORT_COL_SUMMARY, EXPORT_COL_RECOMMEND, EXPORT_COL_RESPONSE,
+	EXPORT_COL_BODY, EXPORT_COL_DATE, EXPORT_COL_NAME, EXPORT_COL_EMAIL,
+	EXPORT_COL_HELPFULNESS, EXPORT_COL_KIND, EXPORT_COL_ITEM_ID,
+	EXPORT_COL_ITEM_TEXT, EXPORT_COL_ITEM_VALUE
+};
+
+/* DB_ERASE: the number deleted on every row, and one row per product
+ * touched (one row with a NULL product when none was). */
+enum db_erase_col {
+	ERASE_COL_DELETED, ERASE_COL_PRODUCT
+};
+
+/* DB_EXPORT, DB_ERASE: $1 the e-mail, $2 the admin token's name. */
+enum db_reviewer_param {
+	REVIEWER_PARAM_EMAIL, REVIEWER_PARAM_TOKEN, REVIEWER__NPARAMS
 };
 
 struct db_sql {

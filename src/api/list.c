@@ -71,12 +71,15 @@ list_num(cJSON *o, const char *key, const PGresult *res, int row, int col)
 }
 
 /*
- * Add the review on row to results, and its photos from this row and the
- * following rows of the same review.  Returns the first row of the next
- * review, or -1 when memory runs out.
+ * The review on row as lists show it (API.md's key order), with its
+ * photos from this row and the following rows of the same review (the
+ * columns of enum db_list_col; the admin queue's statements have them
+ * too).  Sets *next to the first row of the next review.  Returns a new
+ * object the caller attaches or frees with cJSON_Delete, or NULL when
+ * memory runs out.
  */
-static int
-list_review(cJSON *results, const PGresult *res, int row)
+cJSON *
+list_review_json(const PGresult *res, int row, int *next)
 {
 	char		 date[JSON_DATE_LEN + 1];
 	const char	*id = PQgetvalue(res, row, LIST_COL_ID);
@@ -84,8 +87,7 @@ list_review(cJSON *results, const PGresult *res, int row)
 	int		 n = PQntuples(res);
 
 	if ((r = cJSON_CreateObject()) == NULL)
-		return -1;
-	cJSON_AddItemToArray(results, r);
+		return NULL;
 	json_iso_date(list_int(res, row, LIST_COL_DATE), date);
 	if (list_num(r, "review_id", res, row, LIST_COL_ID) == NULL ||
 	    list_num(r, "rating", res, row, LIST_COL_RATING) == NULL ||
@@ -104,19 +106,39 @@ list_review(cJSON *results, const PGresult *res, int row)
 	    PQgetvalue(res, row, LIST_COL_NAME)) == NULL ||
 	    list_num(r, "helpfulness", res, row, LIST_COL_HELPFULNESS) == NULL ||
 	    (photos = cJSON_AddArrayToObject(r, "photos")) == NULL)
-		return -1;
+		goto fail;
 	for (; row < n && strcmp(PQgetvalue(res, row, LIST_COL_ID), id) == 0; row++) {
 		if (PQgetisnull(res, row, LIST_COL_PHOTO_ID))
 			continue;
 		if ((p = cJSON_CreateObject()) == NULL)
-			return -1;
+			goto fail;
 		cJSON_AddItemToArray(photos, p);
 		if (list_num(p, "id", res, row, LIST_COL_PHOTO_ID) == NULL ||
 		    cJSON_AddStringToObject(p, "url",
 		    PQgetvalue(res, row, LIST_COL_PHOTO_URL)) == NULL)
-			return -1;
+			goto fail;
 	}
-	return row;
+	*next = row;
+	return r;
+fail:
+	cJSON_Delete(r);
+	return NULL;
+}
+
+/*
+ * Add the review on row to results.  Returns the first row of the next
+ * review, or -1 when memory runs out.
+ */
+static int
+list_review(cJSON *results, const PGresult *res, int row)
+{
+	cJSON	*r;
+	int	 next;
+
+	if ((r = list_review_json(res, row, &next)) == NULL)
+		return -1;
+	cJSON_AddItemToArray(results, r);
+	return next;
 }
 
 /* The cursor after the review on row of a list in key's order. */

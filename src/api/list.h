@@ -2,7 +2,11 @@
 #ifndef LIST_H
 #define LIST_H
 
+#include <libpq-fe.h>
+
 #include "router.h"
+
+struct cJSON;
 
 /* Its query parameters: indexes of list_params and of route_ctx's
  * arg/num. */
@@ -21,5 +25,6 @@ extern const struct route_param	 list_params[LIST__NARGS];
 
 const char	*list_check(const struct route_ctx *, const char **);
 struct answer	 list_get(struct route_ctx *);
+struct cJSON	*list_review_json(const PGresult *, int, int *);
 
 #endif

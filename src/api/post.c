@@ -1,4 +1,5 @@
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <cjson/cJSON.h>
@@ -177,6 +178,37 @@ post_field(const struct post_field *f, const cJSON *item, struct post *p)
 }
 
 /*
+ * Parse a request body of len bytes in buf (modified in place) as one JSON
+ * object.  empty says what is missing when there is no body at all.
+ * Returns the tree (the caller frees it with cJSON_Delete), or NULL with
+ * *complaint set; the field named is "body" either way.
+ */
+static cJSON *
+post_document(char *buf, size_t len, const char *empty,
+    const char **complaint)
+{
+	cJSON	*tree;
+
+	if (len == 0) {
+		*complaint = empty;
+		return NULL;
+	}
+	len = post_mark_nul(buf, len);
+	/* The length counts the terminating NUL: cJSON then insists that
+	 * nothing but whitespace follows the value. */
+	if ((tree = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1)) == NULL) {
+		*complaint = "is not valid JSON";
+		return NULL;
+	}
+	if (!cJSON_IsObject(tree)) {
+		*complaint = "must be a JSON object";
+		cJSON_Delete(tree);
+		return NULL;
+	}
+	return tree;
+}
+
+/*
  * Parse and check a request body of len bytes in buf (modified in place).
  * Returns 0 with p filled (the caller calls post_free), or -1 with *field
  * naming the offending field ("body" for the document as a whole) and
@@ -193,22 +225,10 @@ post_parse(char *buf, size_t len, struct post *p, const char **field,
 	memset(p, 0, sizeof(*p));
 	p->summary = "";
 	*field = "body";
-	if (len == 0) {
-		*complaint = "is required: a JSON object describing the review";
+	if ((p->tree = post_document(buf, len,
+	    "is required: a JSON object describing the review",
+	    complaint)) == NULL)
 		return -1;
-	}
-	len = post_mark_nul(buf, len);
-	/* The length counts the terminating NUL: cJSON then insists that
-	 * nothing but whitespace follows the value. */
-	p->tree = cJSON_ParseWithLengthOpts(buf, len + 1, NULL, 1);
-	if (p->tree == NULL) {
-		*complaint = "is not valid JSON";
-		return -1;
-	}
-	if (!cJSON_IsObject(p->tree)) {
-		*complaint = "must be a JSON object";
-		goto bad;
-	}
 	for (i = 0; i < sizeof(post_fields) / sizeof(post_fields[0]); i++) {
 		f = &post_fields[i];
 		*field = f->name;
@@ -228,6 +248,43 @@ post_parse(char *buf, size_t len, struct post *p, const char **field,
 bad:
 	post_free(p);
 	return -1;
+}
+
+/*
+ * A data-subject request's body (POST /admin/reviewers/export and
+ * /erase): {"email": E}, E checked as a posted review's email is (an
+ * address no review can have is a mistake worth a 400, not an empty
+ * answer).  Unknown fields are ignored, null is absent, the first of
+ * duplicated keys counts, as for reviews.  Parses len bytes of buf
+ * (modified in place) and copies the address into email (POST_EMAIL_CAP
+ * bytes).  Returns 0, or -1 with *field and *complaint set.
+ */
+int
+post_email(char *buf, size_t len, char email[POST_EMAIL_CAP],
+    const char **field, const char **complaint)
+{
+	cJSON		*tree;
+	const cJSON	*item;
+	int		 rc = -1;
+
+	*field = "body";
+	if ((tree = post_document(buf, len,
+	    "is required: a JSON object {\"email\": address}",
+	    complaint)) == NULL)
+		return -1;
+	*field = "email";
+	item = cJSON_GetObjectItemCaseSensitive(tree, "email");
+	if (item == NULL || cJSON_IsNull(item))
+		*complaint = "is required";
+	else if (!cJSON_IsString(item))
+		*complaint = "must be a string";
+	else if ((*complaint = valid_email(item->valuestring)) == NULL) {
+		/* valid_email took at most VALID_EMAIL_MAX characters. */
+		snprintf(email, POST_EMAIL_CAP, "%s", item->valuestring);
+		rc = 0;
+	}
+	cJSON_Delete(tree);
+	return rc;
 }
 
 /* Release what post_parse kept. */

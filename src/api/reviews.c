@@ -6,6 +6,7 @@
 #include "cache.h"
 #include "db.h"
 #include "http.h"
+#include "moderate.h"
 #include "pgenc.h"
 #include "post.h"
 #include "reviews.h"
@@ -154,12 +155,13 @@ reviews_post(struct route_ctx *ctx)
 }
 
 /*
- * Run a review write (helpful, report) whose single result cell is the
- * review's product, or empty/NULL when there is no such review: 204 after
- * invalidating the product's cached responses, else 404.
+ * PUT /reviews/{id}/helpful: one more helpful vote.  The statement's one
+ * cell is the review's product, or there is no row when there is no such
+ * review: 204 after invalidating the product's cached responses (the
+ * review's helpfulness shows in its lists), else 404.
  */
-static struct answer
-reviews_write(struct route_ctx *ctx, enum db_stmt stmt)
+struct answer
+reviews_helpful(struct route_ctx *ctx)
 {
 	char		 id[16];
 	const char	*params[1] = { id };
@@ -168,7 +170,7 @@ reviews_write(struct route_ctx *ctx, enum db_stmt stmt)
 	int64_t		 product = 0;
 
 	snprintf(id, sizeof(id), "%" PRId64, ctx->id);
-	if ((res = db_run(stmt, params, &status)) == NULL)
+	if ((res = db_run(DB_HELPFUL, params, &status)) == NULL)
 		return answer_failure(status);
 	if (PQntuples(res) == 1 && !PQgetisnull(res, 0, 0))
 		product = strtoll(PQgetvalue(res, 0, 0), NULL, 10);
@@ -180,16 +182,22 @@ reviews_write(struct route_ctx *ctx, enum db_stmt stmt)
 	return answer_status(204);
 }
 
-/* PUT /reviews/{id}/helpful: one more helpful vote. */
-struct answer
-reviews_helpful(struct route_ctx *ctx)
-{
-	return reviews_write(ctx, DB_HELPFUL);
-}
-
-/* PUT /reviews/{id}/report: hide the review and take it out of meta. */
+/*
+ * PUT /reviews/{id}/report, its reason and note checked by the router
+ * (ctx->mod; no body: reason other, no note).  The first report hides the
+ * review and takes it out of meta; each report of a review not removed is
+ * recorded for the moderators.
+ */
 struct answer
 reviews_report(struct route_ctx *ctx)
 {
-	return reviews_write(ctx, DB_REPORT);
+	char		 id[16];
+	const char	*params[MOD__NPARAMS] = {
+		[MOD_PARAM_REVIEW] = id,
+		[MOD_PARAM_REASON] = ctx->mod.reason,
+		[MOD_PARAM_NOTE] = ctx->mod.note,
+	};
+
+	snprintf(id, sizeof(id), "%" PRId64, ctx->id);
+	return moderate_run(DB_REPORT, params);
 }

@@ -1,12 +1,16 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "audit.h"
 #include "auth.h"
 #include "health.h"
 #include "list.h"
 #include "meta.h"
 #include "metrics.h"
+#include "moderate.h"
 #include "query.h"
+#include "queue.h"
+#include "reviewer.h"
 #include "reviews.h"
 #include "router.h"
 
@@ -23,9 +27,24 @@ static const struct route routes[] = {
 	{ .method = HTTP_PUT, .pattern = "/reviews/#/helpful",
 	    .handler = reviews_helpful },
 	{ .method = HTTP_PUT, .pattern = "/reviews/#/report",
-	    .handler = reviews_report },
+	    .body = ROUTE_BODY_REPORT, .handler = reviews_report },
 	{ .method = HTTP_GET, .pattern = "/healthz", .handler = health_get },
 	{ .method = HTTP_GET, .pattern = "/metrics", .handler = metrics_get },
+	{ .method = HTTP_PUT, .pattern = "/admin/reviews/#/restore",
+	    .handler = moderate_restore },
+	{ .method = HTTP_PUT, .pattern = "/admin/reviews/#/remove",
+	    .handler = moderate_remove },
+	{ .method = HTTP_PUT, .pattern = "/admin/reviews/#/response",
+	    .body = ROUTE_BODY_RESPONSE, .handler = moderate_response },
+	/* The moderation and merchant API: admin routes (router_dispatch). */
+	{ .method = HTTP_GET, .pattern = "/admin/reports", PARAMS(queue_params),
+	    .handler = queue_get },
+	{ .method = HTTP_GET, .pattern = "/admin/audit", PARAMS(audit_params),
+	    .handler = audit_get },
+	{ .method = HTTP_POST, .pattern = "/admin/reviewers/export",
+	    .body = ROUTE_BODY_EMAIL, .handler = reviewer_export },
+	{ .method = HTTP_POST, .pattern = "/admin/reviewers/erase",
+	    .body = ROUTE_BODY_EMAIL, .handler = reviewer_erase },
 };
 
 #define NROUTES	(sizeof(routes) / sizeof(routes[0]))
@@ -265,6 +284,10 @@ router_args(const struct route *route, const struct route_path *p, size_t id,
 	return 0;
 }
 
+/* A request body as sent, and the copy a parser may change: one body
+ * per request, so the routes that take one share them. */
+static char	 router_raw[HTTP_BODY_MAX + 1], router_work[HTTP_BODY_MAX + 1];
+
 /*
  * Read and check a review body (ROUTE_BODY_REVIEW) into ctx: 415 for
  * another content type, 400 for a bad Idempotency-Key, 413 past
@@ -275,7 +298,6 @@ router_args(const struct route *route, const struct route_path *p, size_t id,
 static int
 router_review(struct route_ctx *ctx, struct answer *a)
 {
-	static char	 raw[HTTP_BODY_MAX + 1], work[HTTP_BODY_MAX + 1];
 	struct http_req	*req = ctx->req;
 	const char	*field, *complaint;
 	size_t		 len;
@@ -289,17 +311,78 @@ router_review(struct route_ctx *ctx, struct answer *a)
 		*a = answer_error(400, "Idempotency-Key", complaint);
 		return -1;
 	}
-	if (http_read_body(req, raw, sizeof(raw), &len) < 0) {
+	if (http_read_body(req, router_raw, sizeof(router_raw), &len) < 0) {
 		*a = answer_error(413, "body", "must be at most " VALID_XSTR(HTTP_BODY_MAX) " bytes");
 		return -1;
 	}
-	memcpy(work, raw, len + 1);
-	if (post_parse(work, len, &ctx->post, &field, &complaint) < 0) {
+	memcpy(router_work, router_raw, len + 1);
+	if (post_parse(router_work, len, &ctx->post, &field, &complaint) < 0) {
 		*a = answer_error(400, field, complaint);
 		return -1;
 	}
-	ctx->body = raw;
+	ctx->body = router_raw;
 	ctx->bodylen = len;
+	return 0;
+}
+
+/*
+ * Read and check a moderation body (ROUTE_BODY_REPORT, ROUTE_BODY_RESPONSE)
+ * into ctx->mod with parse: 415 for another content type (a report without
+ * JSON is parsed as no body at all), 413 past HTTP_BODY_MAX, 400 naming
+ * the field for a bad body.  Returns 0, or -1 with *a set.
+ */
+static int
+router_modbody(struct route_ctx *ctx, enum route_body rule, struct answer *a)
+{
+	static char	 buf[HTTP_BODY_MAX + 1];
+	struct http_req	*req = ctx->req;
+	const char	*field, *complaint;
+	size_t		 len = 0;
+	int		(*parse)(char *, size_t, struct modbody *,
+			    const char **, const char **);
+
+	parse = rule == ROUTE_BODY_REPORT ? modbody_report : modbody_response;
+	buf[0] = '\0';
+	if (!http_is_json(req->content_type)) {
+		if (rule != ROUTE_BODY_REPORT) {
+			*a = answer_error(415, "Content-Type",
+			    "must be application/json");
+			return -1;
+		}
+	} else if (http_read_body(req, buf, sizeof(buf), &len) < 0) {
+		*a = answer_error(413, "body", "must be at most " VALID_XSTR(HTTP_BODY_MAX) " bytes");
+		return -1;
+	}
+	if (parse(buf, len, &ctx->mod, &field, &complaint) < 0) {
+		*a = answer_error(400, field, complaint);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Read and check an e-mail body (ROUTE_BODY_EMAIL) into ctx->email: 415,
+ * 413 and 400 as for a review.  Returns 0, or -1 with *a set.
+ */
+static int
+router_email(struct route_ctx *ctx, struct answer *a)
+{
+	const char	*field, *complaint;
+	size_t		 len;
+
+	if (!http_is_json(ctx->req->content_type)) {
+		*a = answer_error(415, "Content-Type", "must be application/json");
+		return -1;
+	}
+	if (http_read_body(ctx->req, router_work, sizeof(router_work),
+	    &len) < 0) {
+		*a = answer_error(413, "body", "must be at most " VALID_XSTR(HTTP_BODY_MAX) " bytes");
+		return -1;
+	}
+	if (post_email(router_work, len, ctx->email, &field, &complaint) < 0) {
+		*a = answer_error(400, field, complaint);
+		return -1;
+	}
 	return 0;
 }
 
@@ -366,6 +449,18 @@ router_dispatch(struct http_req *req, int *status)
 			break;
 		a = route->handler(&ctx);
 		post_free(&ctx.post);
+		break;
+	case ROUTE_BODY_REPORT:
+	case ROUTE_BODY_RESPONSE:
+		if (router_modbody(&ctx, route->body, &a) < 0)
+			break;
+		a = route->handler(&ctx);
+		modbody_free(&ctx.mod);
+		break;
+	case ROUTE_BODY_EMAIL:
+		if (router_email(&ctx, &a) < 0)
+			break;
+		a = route->handler(&ctx);
 		break;
 	}
 out:

@@ -12,6 +12,7 @@
 
 #include "cursor.h"
 #include "http.h"
+#include "modbody.h"
 #include "post.h"
 #include "valid.h"
 
@@ -62,15 +63,25 @@ struct route_ctx {
 	const char	*body;		/* the body as sent (ROUTE_BODY_JSON) */
 	size_t		 bodylen;
 	struct post	 post;		/* POST /reviews: the checked review */
+	struct modbody	 mod;		/* a report's or a response's body */
+	char		 email[POST_EMAIL_CAP];	/* ROUTE_BODY_EMAIL */
 	const char	*admin;		/* admin routes: the token's name */
 };
 
 /* What a route takes for a body, checked before its handler runs. */
 enum route_body {
 	ROUTE_BODY_NONE,	/* whatever is sent is ignored */
-	ROUTE_BODY_REVIEW	/* application/json, at most HTTP_BODY_MAX
+	ROUTE_BODY_REVIEW,	/* application/json, at most HTTP_BODY_MAX
 				 * bytes, a review (post.c); an optional
 				 * Idempotency-Key header */
+	ROUTE_BODY_REPORT,	/* optional: with application/json, at most
+				 * HTTP_BODY_MAX bytes, a report's reason and
+				 * note (modbody.c); no body or another type
+				 * is a report without them (Part 1's) */
+	ROUTE_BODY_RESPONSE,	/* application/json, at most HTTP_BODY_MAX
+				 * bytes, a merchant's response (modbody.c) */
+	ROUTE_BODY_EMAIL	/* application/json, at most HTTP_BODY_MAX
+				 * bytes, {"email": address} (post.c) */
 };
 
 /*

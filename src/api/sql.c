@@ -81,6 +81,38 @@
 #define IDEM_TTL	"interval '24 hours'"
 
 /*
+ * Whether review r has a photo: with_photos counts a review once, however
+ * many it has.
+ */
+#define HAS_PHOTOS \
+	"EXISTS (SELECT 1 FROM reviews_photos x WHERE x.review_id = r.id)"
+
+/*
+ * Add the reviews of r (product_id, rating, recommend) to their products'
+ * histograms, recommend counts and with_photos (photos: whether a review
+ * has any, an SQL expression over r), making the product's row when it
+ * has none: a product whose every review is hidden may have no row
+ * (db/aggregates.sql, db/verify.sql).
+ */
+#define META_ADD(photos) \
+	"INSERT INTO product_meta AS m (product_id, rating_1, rating_2, " \
+	"rating_3, rating_4, rating_5, recommend_false, recommend_true, " \
+	"with_photos) " \
+	"SELECT r.product_id, (r.rating = 1)::int, (r.rating = 2)::int, " \
+	"(r.rating = 3)::int, (r.rating = 4)::int, (r.rating = 5)::int, " \
+	"(NOT r.recommend)::int, r.recommend::int, " \
+	"(" photos ")::int FROM r " \
+	"ON CONFLICT (product_id) DO UPDATE SET " \
+	"rating_1 = m.rating_1 + excluded.rating_1, " \
+	"rating_2 = m.rating_2 + excluded.rating_2, " \
+	"rating_3 = m.rating_3 + excluded.rating_3, " \
+	"rating_4 = m.rating_4 + excluded.rating_4, " \
+	"rating_5 = m.rating_5 + excluded.rating_5, " \
+	"recommend_false = m.recommend_false + excluded.recommend_false, " \
+	"recommend_true = m.recommend_true + excluded.recommend_true, " \
+	"with_photos = m.with_photos + excluded.with_photos"
+
+/*
  * A new review and everything it changes, as data-modifying CTEs of one
  * statement: the review ($1 product, $2 rating, $3 summary, $4 body,
  * $5 recommend, $6 name, $7 email), its photos ($8 urls), its
@@ -103,22 +135,7 @@
 	    "rating_sum = rating_sum + c.value, rating_count = rating_count + 1 " \
 	    "FROM unnest($9::integer[], $10::smallint[]) AS c(id, value) " \
 	    "WHERE characteristics.id = c.id), " \
-	    "agg AS (INSERT INTO product_meta AS m (product_id, rating_1, rating_2, " \
-	    "rating_3, rating_4, rating_5, recommend_false, recommend_true, " \
-	    "with_photos) " \
-	    "SELECT r.product_id, (r.rating = 1)::int, (r.rating = 2)::int, " \
-	    "(r.rating = 3)::int, (r.rating = 4)::int, (r.rating = 5)::int, " \
-	    "(NOT r.recommend)::int, r.recommend::int, " \
-	    "(cardinality($8::text[]) > 0)::int FROM r " \
-	    "ON CONFLICT (product_id) DO UPDATE SET " \
-	    "rating_1 = m.rating_1 + excluded.rating_1, " \
-	    "rating_2 = m.rating_2 + excluded.rating_2, " \
-	    "rating_3 = m.rating_3 + excluded.rating_3, " \
-	    "rating_4 = m.rating_4 + excluded.rating_4, " \
-	    "rating_5 = m.rating_5 + excluded.rating_5, " \
-	    "recommend_false = m.recommend_false + excluded.recommend_false, " \
-	    "recommend_true = m.recommend_true + excluded.recommend_true, " \
-	    "with_photos = m.with_photos + excluded.with_photos) "
+	    "agg AS (" META_ADD("cardinality($8::text[]) > 0") ") "
 
 /* One statement per write: the implicit transaction makes it atomic. */
 #define RATING_COUNTS(sign) \
@@ -129,8 +146,100 @@
 	"rating_5 = m.rating_5 " sign " (r.rating = 5)::int, " \
 	"recommend_false = m.recommend_false " sign " (NOT r.recommend)::int, " \
 	"recommend_true = m.recommend_true " sign " r.recommend::int, " \
-	"with_photos = m.with_photos " sign " (EXISTS (SELECT 1 " \
-	"FROM reviews_photos x WHERE x.review_id = r.id))::int "
+	"with_photos = m.with_photos " sign " (" HAS_PHOTOS ")::int "
+
+/*
+ * The characteristics' sums over the reviews of r where cond (an SQL
+ * condition over r): sign "+" puts them in, "-" takes them out.  A review
+ * rates a characteristic once (characteristic_reviews' unique key), so no
+ * row is changed twice.
+ */
+#define CHAR_SUMS(sign, cond) \
+	"UPDATE characteristics c SET " \
+	"rating_sum = c.rating_sum " sign " cr.value, " \
+	"rating_count = c.rating_count " sign " 1 " \
+	"FROM r JOIN characteristic_reviews cr ON cr.review_id = r.id " \
+	"WHERE c.id = cr.characteristic_id AND " cond
+
+/*
+ * The moderation writes (the report, restore, remove, response) as one
+ * statement each.  o locks the review as it is now: under READ COMMITTED
+ * a locking read waits for a concurrent write of the review and then
+ * reads its result, so two moderators (or a moderator and a report) never
+ * both move one review's aggregates.  r changes it only from the statuses
+ * its transition starts from; the aggregates, the reports and the audit
+ * log follow what r changed.  The last SELECT answers enum db_mod_col:
+ * the product, whether anything was written, whether a public answer
+ * changed (then it notifies); no row for no such review.
+ */
+#define MOD_LOCK(cols) \
+	"o AS (SELECT id, product_id, " cols " FROM reviews WHERE id = $1 " \
+	"FOR NO KEY UPDATE)"
+#define MOD_RETURNING \
+	"RETURNING reviews.id, reviews.product_id, reviews.rating, " \
+	"reviews.recommend"
+/* Its open reports closed: a moderator decided. */
+#define MOD_CLOSE \
+	"cl AS (UPDATE review_reports x SET closed_at = now() FROM r " \
+	"WHERE x.review_id = r.id AND x.closed_at IS NULL)"
+/* One audit row per change, by the token's name ($2); never an e-mail. */
+#define MOD_AUDIT(action) \
+	"au AS (INSERT INTO admin_audit (token, action, target) " \
+	"SELECT $2::text, " action ", 'review ' || r.id FROM r)"
+#define MOD_ANSWER(changed, shown) \
+	"SELECT o.product_id, " changed ", " shown ", " \
+	"CASE WHEN " shown " THEN " NOTIFY("o.product_id") " END FROM o"
+
+/*
+ * The moderation API (API.md Part 2).  A review's status from its two
+ * flags (db/schema.sql), and a time as ms since the epoch, for
+ * json_iso_date (timestamptz keeps microseconds: they are cut, as
+ * JavaScript's dates have none).
+ */
+#define STATUS(r) \
+	"CASE WHEN NOT " r ".reported THEN 'published' WHEN " r ".removed " \
+	"THEN 'removed' ELSE 'reported' END"
+#define MS(t)	"floor(extract(epoch FROM " t ") * 1000)::bigint"
+
+/*
+ * A queue's tally of a review's reports x: how many, one count per reason
+ * in queue.c's order, the first and the last (NULL when none).
+ */
+#define QUEUE_TALLY \
+	"count(x.id) AS n, " \
+	"count(x.id) FILTER (WHERE x.reason = 'spam') AS spam, " \
+	"count(x.id) FILTER (WHERE x.reason = 'offensive') AS offensive, " \
+	"count(x.id) FILTER (WHERE x.reason = 'off_topic') AS off_topic, " \
+	"count(x.id) FILTER (WHERE x.reason = 'fake') AS fake, " \
+	"count(x.id) FILTER (WHERE x.reason = 'privacy') AS privacy, " \
+	"count(x.id) FILTER (WHERE x.reason = 'other') AS other, " \
+	"min(x.reported_at) AS first_at, max(x.reported_at) AS last_at "
+
+/*
+ * A page of a queue: picked chooses the page's reviews (id and tally, in
+ * queue order, $1 count, $2 offset), and each comes back with the list's
+ * columns and its photos, one row per photo, keeping that order.
+ */
+#define QUEUE_SQL(picked) \
+	"WITH q AS (" picked ") " \
+	"SELECT " LIST_COLUMNS ", r.product_id, " STATUS("r") ", q.n, " \
+	"q.spam, q.offensive, q.off_topic, q.fake, q.privacy, q.other, " \
+	MS("q.first_at") ", " MS("q.last_at") ", r.reviewer_email " \
+	"FROM q JOIN reviews r ON r.id = q.id " \
+	"LEFT JOIN reviews_photos p ON p.review_id = r.id " \
+	"ORDER BY q.first_at NULLS LAST, q.id, p.id"
+
+/*
+ * A data-subject request's audit line: how many reviews, never the
+ * address (an erasure must leave no trace of it).
+ */
+#define REVIEWER_TARGET(n) \
+	"format('reviewer (%s review%s)', " n ", " \
+	"CASE WHEN " n " = 1 THEN '' ELSE 's' END)"
+
+/* The reviews written with the e-mail $1, compared case-insensitively:
+ * the expression index reviews_email serves it. */
+#define BY_EMAIL	"lower(reviewer_email) = lower($1)"
 
 /*
  * Generic plans always: every statement looks up one product or one review
@@ -233,21 +342,180 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "RETURNING product_id, " NOTIFY("product_id"), 1, 0 },
 
 	/*
-	 * Only the first report changes anything (NOT reported); the final
-	 * SELECT gives the review's product, or NULL for 404.
+	 * $1 review, $2 reason, $3 note (NULL: none).  A published review
+	 * becomes reported, out of every aggregate; every report of a review
+	 * not removed is recorded; one of a removed review changes nothing.
 	 */
-	[DB_REPORT] = { "report",
-	    "WITH r AS (UPDATE reviews SET reported = true "
-	    "WHERE id = $1 AND NOT reported "
-	    "RETURNING id, product_id, rating, recommend), "
+	[DB_REPORT] = { "report", "WITH " MOD_LOCK("reported, removed") ", "
+	    "r AS (UPDATE reviews SET reported = true FROM o "
+	    "WHERE reviews.id = o.id AND NOT o.reported " MOD_RETURNING "), "
 	    "agg AS (UPDATE product_meta m SET " RATING_COUNTS("-")
 	    "FROM r WHERE m.product_id = r.product_id), "
-	    "c AS (UPDATE characteristics c SET "
-	    "rating_sum = c.rating_sum - cr.value, "
-	    "rating_count = c.rating_count - 1 "
-	    "FROM r JOIN characteristic_reviews cr ON cr.review_id = r.id "
-	    "WHERE c.id = cr.characteristic_id) "
-	    "SELECT p, CASE WHEN p IS NOT NULL THEN " NOTIFY("p") " END "
-	    "FROM (SELECT (SELECT product_id FROM reviews WHERE id = $1) AS p) s",
-	    1, 0 },
+	    "ch AS (" CHAR_SUMS("-", "true") "), "
+	    "rep AS (INSERT INTO review_reports (review_id, reason, note) "
+	    "SELECT o.id, $2::text, $3::text FROM o WHERE NOT o.removed "
+	    "RETURNING id) "
+	    MOD_ANSWER("EXISTS (SELECT 1 FROM rep)", "EXISTS (SELECT 1 FROM r)"),
+	    3, 0 },
+
+	/*
+	 * $1 review, $2 the token's name.  Reported or removed: published,
+	 * back into every aggregate, its open reports closed.  Published:
+	 * nothing.
+	 */
+	[DB_RESTORE] = { "restore", "WITH " MOD_LOCK("reported") ", "
+	    "r AS (UPDATE reviews SET reported = false, removed = false FROM o "
+	    "WHERE reviews.id = o.id AND o.reported " MOD_RETURNING "), "
+	    "agg AS (" META_ADD(HAS_PHOTOS) "), "
+	    "ch AS (" CHAR_SUMS("+", "true") "), "
+	    MOD_CLOSE ", " MOD_AUDIT("'restore'") " "
+	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)", "EXISTS (SELECT 1 FROM r)"),
+	    2, 0 },
+
+	/*
+	 * $1 review, $2 the token's name.  Published: removed, out of every
+	 * aggregate.  Reported: removed, its open reports closed, nothing
+	 * public changes.  Removed: nothing.
+	 */
+	[DB_REMOVE] = { "remove", "WITH " MOD_LOCK("reported, removed") ", "
+	    "r AS (UPDATE reviews SET reported = true, removed = true FROM o "
+	    "WHERE reviews.id = o.id AND NOT o.removed " MOD_RETURNING
+	    ", NOT o.reported AS shown), "
+	    "agg AS (UPDATE product_meta m SET " RATING_COUNTS("-")
+	    "FROM r WHERE m.product_id = r.product_id AND r.shown), "
+	    "ch AS (" CHAR_SUMS("-", "r.shown") "), "
+	    MOD_CLOSE ", " MOD_AUDIT("'remove'") " "
+	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)",
+	    "EXISTS (SELECT 1 FROM r WHERE r.shown)"), 2, 0 },
+
+	/*
+	 * $1 review, $2 the token's name, $3 the response (NULL clears it).
+	 * The same response again changes nothing and logs nothing.  Only a
+	 * published review's lists show it.
+	 */
+	[DB_RESPONSE] = { "response", "WITH " MOD_LOCK("reported, response") ", "
+	    "r AS (UPDATE reviews SET response = $3::text FROM o "
+	    "WHERE reviews.id = o.id AND o.response IS DISTINCT FROM $3::text "
+	    "RETURNING reviews.id, NOT o.reported AS shown), "
+	    MOD_AUDIT("CASE WHEN $3::text IS NULL THEN 'response_clear' "
+	    "ELSE 'response' END") " "
+	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)",
+	    "EXISTS (SELECT 1 FROM r WHERE r.shown)"), 3, 0 },
+
+	/*
+	 * The open queue: every review in status reported (the partial
+	 * index reviews_open holds exactly them), with its open reports
+	 * (each review's own, by review_reports_review: an aggregate in a
+	 * lateral subquery is never turned into a join over all reports),
+	 * oldest first report first.  A hidden review with no open report
+	 * (hidden before reports were recorded) still waits for a
+	 * moderator: it comes last, with no times.
+	 */
+	[DB_QUEUE_OPEN] = { "queue_open", QUEUE_SQL(
+	    "SELECT r.id, t.* FROM reviews r CROSS JOIN LATERAL (SELECT "
+	    QUEUE_TALLY "FROM review_reports x WHERE x.review_id = r.id "
+	    "AND x.closed_at IS NULL) t "
+	    "WHERE r.reported AND NOT r.removed "
+	    "ORDER BY t.first_at NULLS LAST, r.id LIMIT $1 OFFSET $2"), 2, 1 },
+	/*
+	 * The closed queue: reviews a moderator decided (published again or
+	 * removed) with their closed reports.  No index orders reviews by
+	 * their first report, so every closed report is read (a hash
+	 * aggregate of review_reports, which is not a data-set table);
+	 * each review's status is its primary key's lookup.
+	 */
+	[DB_QUEUE_CLOSED] = { "queue_closed", QUEUE_SQL(
+	    "SELECT g.* FROM (SELECT x.review_id AS id, " QUEUE_TALLY
+	    "FROM review_reports x WHERE x.closed_at IS NOT NULL "
+	    "GROUP BY x.review_id) g JOIN reviews r ON r.id = g.id "
+	    "WHERE NOT r.reported OR r.removed "
+	    "ORDER BY g.first_at, g.id LIMIT $1 OFFSET $2"), 2, 1 },
+
+	/* The audit log, newest first: its primary key read backwards (ids
+	 * grow with every append; at is the appending transaction's start). */
+	[DB_AUDIT] = { "audit",
+	    "SELECT " MS("at") ", token, action, target FROM admin_audit "
+	    "ORDER BY id DESC LIMIT $1 OFFSET $2", 2, 1 },
+
+	/*
+	 * A data-subject export ($1 the e-mail, $2 the token's name): every
+	 * review with that e-mail, any status, with its photos (kind 1) and
+	 * its characteristic ratings (kind 2), one row per item; the export
+	 * is logged (README: who asked for whose data is worth knowing),
+	 * with the number of reviews and never the address.
+	 */
+	[DB_EXPORT] = { "export",
+	    "WITH r AS (SELECT * FROM reviews WHERE " BY_EMAIL "), "
+	    "a AS (INSERT INTO admin_audit (token, action, target) "
+	    "SELECT $2, 'export', " REVIEWER_TARGET("c.n")
+	    " FROM (SELECT count(*) AS n FROM r) c) "
+	    "SELECT r.id, r.product_id, " STATUS("r") ", r.rating, r.summary, "
+	    "r.recommend, r.response, r.body, r.date_ms, r.reviewer_name, "
+	    "r.reviewer_email, r.helpfulness, x.kind, x.id, x.text, x.value "
+	    "FROM r LEFT JOIN LATERAL ("
+	    "SELECT 1 AS kind, p.id, p.url AS text, NULL::smallint AS value "
+	    "FROM reviews_photos p WHERE p.review_id = r.id "
+	    "UNION ALL SELECT 2, c.id, c.name, cr.value "
+	    "FROM characteristic_reviews cr "
+	    "JOIN characteristics c ON c.id = cr.characteristic_id "
+	    "WHERE cr.review_id = r.id) x ON true "
+	    "ORDER BY r.id, x.kind, x.id", 2, 0 },
+
+	/*
+	 * A data-subject erasure ($1 the e-mail, $2 the token's name): every
+	 * review with that e-mail, its photos, characteristic ratings,
+	 * reports and idempotency keys deleted, and the aggregates of those
+	 * that were published corrected, product by product and
+	 * characteristic by characteristic, in one statement.  What a review
+	 * was is taken from what its DELETE returned: a report or restore
+	 * that committed while the DELETE waited for the row is what it
+	 * sees, so a hidden review is never subtracted twice.  (The foreign
+	 * keys are checked at the end of the statement, when the children are
+	 * gone too.)  Every product touched is notified; the audit line
+	 * counts the reviews and never holds the address.
+	 */
+	[DB_ERASE] = { "erase",
+	    "WITH d AS (DELETE FROM reviews WHERE " BY_EMAIL " "
+	    "RETURNING id, product_id, rating, recommend, reported), "
+	    "ph AS (DELETE FROM reviews_photos "
+	    "WHERE review_id IN (SELECT id FROM d) RETURNING review_id), "
+	    "cr AS (DELETE FROM characteristic_reviews "
+	    "WHERE review_id IN (SELECT id FROM d) "
+	    "RETURNING review_id, characteristic_id, value), "
+	    "rr AS (DELETE FROM review_reports "
+	    "WHERE review_id IN (SELECT id FROM d)), "
+	    "ik AS (DELETE FROM idempotency_keys "
+	    "WHERE review_id IN (SELECT id FROM d)), "
+	    "agg AS (UPDATE product_meta m SET "
+	    "rating_1 = m.rating_1 - s.r1, rating_2 = m.rating_2 - s.r2, "
+	    "rating_3 = m.rating_3 - s.r3, rating_4 = m.rating_4 - s.r4, "
+	    "rating_5 = m.rating_5 - s.r5, "
+	    "recommend_false = m.recommend_false - s.rf, "
+	    "recommend_true = m.recommend_true - s.rt, "
+	    "with_photos = m.with_photos - s.wp "
+	    "FROM (SELECT product_id, "
+	    "count(*) FILTER (WHERE rating = 1) AS r1, "
+	    "count(*) FILTER (WHERE rating = 2) AS r2, "
+	    "count(*) FILTER (WHERE rating = 3) AS r3, "
+	    "count(*) FILTER (WHERE rating = 4) AS r4, "
+	    "count(*) FILTER (WHERE rating = 5) AS r5, "
+	    "count(*) FILTER (WHERE NOT recommend) AS rf, "
+	    "count(*) FILTER (WHERE recommend) AS rt, "
+	    "count(*) FILTER (WHERE id IN (SELECT review_id FROM ph)) AS wp "
+	    "FROM d WHERE NOT reported GROUP BY product_id) s "
+	    "WHERE m.product_id = s.product_id), "
+	    "ch AS (UPDATE characteristics c SET "
+	    "rating_sum = c.rating_sum - s.total, "
+	    "rating_count = c.rating_count - s.n "
+	    "FROM (SELECT cr.characteristic_id, sum(cr.value) AS total, "
+	    "count(*) AS n FROM cr JOIN d ON d.id = cr.review_id "
+	    "WHERE NOT d.reported GROUP BY cr.characteristic_id) s "
+	    "WHERE c.id = s.characteristic_id), "
+	    "au AS (INSERT INTO admin_audit (token, action, target) "
+	    "SELECT $2, 'erase', " REVIEWER_TARGET("c.n")
+	    " FROM (SELECT count(*) AS n FROM d) c) "
+	    "SELECT n.deleted, p.product_id, "
+	    "CASE WHEN p.product_id IS NOT NULL THEN " NOTIFY("p.product_id")
+	    " END FROM (SELECT count(*) AS deleted FROM d) n "
+	    "LEFT JOIN (SELECT DISTINCT product_id FROM d) p ON true", 2, 0 },
 };

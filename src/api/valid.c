@@ -18,6 +18,7 @@ struct valid_def {
 static const char *const valid_sorts[] = { "newest", "helpful", "relevant",
 	"rating_desc", "rating_asc", NULL };
 static const char *const valid_bools[] = { "false", "true", NULL };
+static const char *const valid_statuses[] = { "open", "closed", NULL };
 
 static const struct valid_def valid_defs[VALID__MAX] = {
 	[VALID_PRODUCT_ID] = { 1, 2147483647, NULL,
@@ -41,6 +42,10 @@ static const struct valid_def valid_defs[VALID__MAX] = {
 	    "once" },
 	[VALID_CURSOR] = { 0, 0, NULL,
 	    "must be empty or a next_cursor of an earlier answer" },
+	[VALID_ADMIN_COUNT] = { 1, 100, NULL,
+	    "must be an integer between 1 and 100" },
+	[VALID_QUEUE_STATUS] = { 0, 0, valid_statuses,
+	    "must be open or closed" },
 };
 
 /* A set of ratings ("4,5") as VALID_RATINGS's bits, or -1. */

@@ -36,6 +36,8 @@ enum valid_rule {
 	VALID_RATINGS,		/* "4,5": a set of ratings (VALID_RATINGS_ALL) */
 	VALID_PRODUCT_IDS,	/* "1,2,3": the router keeps the list (route_ctx) */
 	VALID_CURSOR,		/* a next_cursor token: the router decodes it */
+	VALID_ADMIN_COUNT,	/* 1..100: a page of the admin API */
+	VALID_QUEUE_STATUS,	/* open | closed (stored as 0, 1) */
 	VALID__MAX
 };
 

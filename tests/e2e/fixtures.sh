@@ -16,6 +16,7 @@ R=1900000003	# a product with characteristics and no reviews
 W=1900000004	# writes
 GOOD_PRODUCT=$W
 setup_sql "DELETE FROM characteristic_reviews WHERE review_id IN (SELECT id FROM reviews WHERE product_id >= 1900000000);
+     DELETE FROM review_reports WHERE review_id IN (SELECT id FROM reviews WHERE product_id >= 1900000000);
      DELETE FROM reviews_photos WHERE review_id IN (SELECT id FROM reviews WHERE product_id >= 1900000000);
      DELETE FROM reviews WHERE product_id >= 1900000000;
      DELETE FROM characteristics WHERE product_id >= 1900000000;

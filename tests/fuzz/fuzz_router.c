@@ -10,10 +10,11 @@
  * router_split and router_match's answer are checked against a model
  * written here: the path split at '/', each segment's %XX decoded, one
  * trailing slash ignored, at most 8 segments, then API.md's paths (the
- * Allow list for a 405);
+ * Allow list for a 405, the merchant's PUTs under /admin included);
  * router_args' against API.md's rules: review_id a string of at most 15
  * digits worth 1..2147483647, product_id 1..2147483647, page 1..100000,
- * count 1..1000, sort one of five words; Part 2's rating a set of 1..5
+ * count 1..1000 (1..100 under /admin), sort one of five words, status
+ * open or closed; Part 2's rating a set of 1..5
  * each at most once, has_photos and stats true or false (has_photos may
  * be absent), cursor absent, empty or a token that re-encodes to itself
  * for the same product, sort and filters and never with page, and
@@ -107,6 +108,19 @@ ref_methods(const struct ref_path *p)
 	/* The host's counters (API.md Part 2; NGINX lets loopback in). */
 	if (p->n == 1 && ref_seg_is(p, 0, "metrics"))
 		return HTTP_GET;
+	/* The merchant's writes (API.md Part 2): PUT, a review id third. */
+	if (p->n == 4 && ref_seg_is(p, 0, "admin") &&
+	    ref_seg_is(p, 1, "reviews") && (ref_seg_is(p, 3, "restore") ||
+	    ref_seg_is(p, 3, "remove") || ref_seg_is(p, 3, "response")))
+		return HTTP_PUT;
+	/* The admin API's reads and data-subject requests. */
+	if (p->n == 2 && ref_seg_is(p, 0, "admin") &&
+	    (ref_seg_is(p, 1, "reports") || ref_seg_is(p, 1, "audit")))
+		return HTTP_GET;
+	if (p->n == 3 && ref_seg_is(p, 0, "admin") &&
+	    ref_seg_is(p, 1, "reviewers") && (ref_seg_is(p, 2, "export") ||
+	    ref_seg_is(p, 2, "erase")))
+		return HTTP_POST;
 	if (p->n < 1 || !ref_seg_is(p, 0, "reviews"))
 		return 0;
 	if (p->n == 1)
@@ -327,8 +341,16 @@ check_args(const struct route *route, const struct route_path *p, size_t id,
 				check_int(ctx->arg[i], ctx->num[i], 100000,
 				    path, query);
 			else if (strcmp(name, "count") == 0)
-				check_int(ctx->arg[i], ctx->num[i], 1000,
-				    path, query);
+				check_int(ctx->arg[i], ctx->num[i],
+				    strncmp(route->pattern, "/admin/", 7) == 0 ?
+				    100 : 1000, path, query);
+			else if (strcmp(name, "status") == 0) {
+				if (ctx->num[i] < 0 || ctx->num[i] > 1 ||
+				    strcmp(ctx->arg[i], ctx->num[i] ? "closed" :
+				    "open") != 0)
+					fail("accepted a bad status", path,
+					    query);
+			}
 			else if (strcmp(name, "sort") == 0) {
 				if (ctx->num[i] < 0 || ctx->num[i] > 4 ||
 				    strcmp(ctx->arg[i], sorts[ctx->num[i]]) != 0)
@@ -409,7 +431,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case ROUTE_FOUND:
 		if (!(expect & method) || route == NULL || route->method != method)
 			fail("found a route API.md does not have", path, query);
-		if ((expect == HTTP_PUT) != (id == 1) ||
+		/* Every PUT names a review: the segment before its last. */
+		if ((expect == HTTP_PUT) != (id == ref.n - 2) ||
 		    (expect != HTTP_PUT && id != (size_t)-1))
 			fail("wrong review id segment", path, query);
 		check_args(route, &p, id, path, query);

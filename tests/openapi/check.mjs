@@ -18,8 +18,9 @@
 //    present and every documented header's value against its schema; a
 //    405's Allow names exactly the path's methods.  A 2xx or 304 also
 //    proves the request was one the spec calls valid: its query, path
-//    and header parameters and its JSON body validate, and a 304 answered
-//    an If-None-Match.  One TAP line per (operation, status) seen, naming
+//    and header parameters validate, its body (when not empty) was of a
+//    documented media type (or one '*/*' takes) and, as JSON, validates,
+//    and a 304 answered an If-None-Match.  One TAP line per (operation, status) seen, naming
 //    the failing exchanges (suite, the check they fed, request, what is
 //    wrong).
 // 4. One ETag per body, one body per ETag, over every tagged answer.
@@ -286,13 +287,24 @@ function requestProblems(x, r) {
 			problems.push(`${p.in} parameter ${p.name}=${JSON.stringify(raw).slice(0, 40)}: ${e}`);
 	}
 	const rb = r.op.op.requestBody;
-	if (rb && x.reqBody !== null) {
-		const media = Object.values(rb.content)[0];
-		let doc;
-		try { doc = JSON.parse(x.reqBody.toString('utf8')); } catch (e) { problems.push('request body is not JSON'); }
-		if (doc !== undefined)
-			for (const e of schemaErrors(media.schema, doc)) problems.push(`request body ${e}`);
-	} else if (rb && rb.required && x.reqBody === null) {
+	const sentBody = x.reqBody !== null && x.reqBody.length > 0;	// empty: none
+	if (rb && sentBody) {
+		// The body's media type as the request sent it (curl's default
+		// for --data-binary when no -H named one), matched to the
+		// operation's without parameters; '*/*' takes any other.
+		const bare = (m) => mediaKey(m.split(';')[0]);
+		const sent = bare(x.reqHeaders.get('content-type') || 'application/x-www-form-urlencoded');
+		const types = Object.keys(rb.content);
+		const key = types.find((m) => bare(m) === sent) || types.find((m) => m === '*/*');
+		if (key === undefined) {
+			problems.push(`request Content-Type ${sent} is not documented (documented: ${types.join(', ')})`);
+		} else if (/^application\/json$/.test(bare(key))) {
+			let doc;
+			try { doc = JSON.parse(x.reqBody.toString('utf8')); } catch (e) { problems.push('request body is not JSON'); }
+			if (doc !== undefined)
+				for (const e of schemaErrors(rb.content[key].schema, doc)) problems.push(`request body ${e}`);
+		}
+	} else if (rb && rb.required && !sentBody) {
 		problems.push('request body missing');
 	}
 	if (x.status === '304' && !x.reqHeaders.has('if-none-match'))
