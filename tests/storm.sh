@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# tests/storm.sh: a write storm (posts, helpful, reports) while workers are
-# SIGKILLed at random and PostgreSQL restarts in immediate mode.  Then:
-# every post answered 201 exists exactly once (posts carry an
+# tests/storm.sh: a write storm (posts, helpful, reports, and the
+# merchant's restores, removes and responses through an admin token) while
+# workers are SIGKILLed at random and PostgreSQL restarts in immediate
+# mode.  Then: every post answered 201 exists exactly once (posts carry an
 # Idempotency-Key; those not answered 201 are retried with it, so each
-# exists exactly once in the end), every 204 is reflected, and every
+# exists exactly once in the end), every 204 is reflected, each review's
+# status, reports and audit rows agree with what was acknowledged (a
+# transition is logged once, however often it was asked for), and every
 # aggregate is exact.  Needs BASE_URL, DATABASE_URL, PG_RESTART (restarts
-# PostgreSQL in immediate mode) and POOL_PIDFILE.  Ends with
-# TAP (tests/lib.sh).
+# PostgreSQL in immediate mode), POOL_PIDFILE and spawn/stack admin-token
+# for the test stack (STACK_DIR).  Ends with TAP (tests/lib.sh).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 : "${PG_RESTART:?}" "${POOL_PIDFILE:?}"
@@ -20,6 +23,34 @@ mkdir -p "$S"
 # Targets for helpful and report: existing, not reported reviews.
 mapfile -t targets < <(sql "SELECT id FROM reviews WHERE NOT reported AND product_id < 1000 ORDER BY id LIMIT 40")
 helpful0=$(sql "SELECT string_agg(helpfulness::text, ' ' ORDER BY id) FROM reviews WHERE id IN ($(IFS=,; echo "${targets[*]}"))")
+# Targets of the merchant's writes, published and without a response,
+# none of the above, eight each: restored (reported through the API
+# first), removed (and reported meanwhile), answered.
+mapfile -t mod < <(sql "SELECT id FROM reviews WHERE NOT reported AND response IS NULL AND product_id < 1000
+    AND id > ${targets[-1]} ORDER BY id LIMIT 24")
+[ "${#mod[@]}" = 24 ] || bail_out "only ${#mod[@]} reviews for the merchant's writes"
+rtargets=("${mod[@]:0:8}") xtargets=("${mod[@]:8:8}") stargets=("${mod[@]:16:8}")
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TOKEN=$(env -u DATABASE_URL "$ROOT/spawn/stack" admin-token storm 2>"$TMP/token.err")
+[[ "$TOKEN" =~ ^[A-Za-z0-9_-]{40,}$ ]] || bail_out "spawn/stack admin-token: $(tr '\n' ' ' <"$TMP/token.err")"
+AUDIT0=$(sql "SELECT coalesce(max(id), 0) FROM admin_audit")
+for t in "${rtargets[@]}"; do
+	req PUT "/reviews/$t/report" -H 'Content-Type: application/json' --data-binary '{"reason":"spam","note":"before the storm"}'
+	[ "$STATUS" = 204 ] || bail_out "reporting review $t before the storm: $STATUS $BODY"
+done
+# The merchant's writes in the order they go out, a round over every
+# target at a time: each restore target asked three times, each remove
+# target reported and removed twice and removed once more, each response
+# target answered three times with a text of its own.
+admin=()
+for k in 1 2 3; do
+	for t in "${rtargets[@]}"; do admin+=("restore $t $k"); done
+	for t in "${xtargets[@]}"; do
+		[ "$k" -le 2 ] && admin+=("xreport $t $k")
+		admin+=("remove $t $k")
+	done
+	for t in "${stargets[@]}"; do admin+=("response $t $k"); done
+done
 
 # curl configs for the storm, writes interleaved, each request a block of
 # its own ("next"), STORM_CHUNK requests per config.  Each request writes
@@ -37,6 +68,23 @@ each() { printf 'write-out = "%%{filename_effective} %%{http_code} %%{exitcode}\
 			$((1 + i % 50)) $((1 + i % 5)) "$RUN" "$i" "$B50" "$photos"
 		printf 'output = "%s/post.%d"\n' "$S" "$i"; each
 		[ $((i % (CHUNK / 2))) = 0 ] && printf '#chunk\n'
+		# Every third request after a post, one of the merchant's writes.
+		if [ $((i % 3)) = 1 ] && [ -n "${admin[$((i / 3))]:-}" ]; then
+			read -r w t k <<<"${admin[$((i / 3))]}"
+			case $w in
+			xreport)
+				printf 'url = "%s/reviews/%s/report"\nrequest = "PUT"\nheader = "Content-Type: application/json"\n' "$BASE" "$t"
+				printf 'data = "{\\"reason\\":\\"fake\\"}"\n' ;;
+			response)
+				printf 'url = "%s/admin/reviews/%s/response"\nrequest = "PUT"\nheader = "Content-Type: application/json"\n' "$BASE" "$t"
+				printf 'header = "Authorization: Bearer %s"\n' "$TOKEN"
+				printf 'data = "{\\"response\\":\\"%s-response-%s-%s\\"}"\n' "$RUN" "$t" "$k" ;;
+			*)
+				printf 'url = "%s/admin/reviews/%s/%s"\nrequest = "PUT"\n' "$BASE" "$t" "$w"
+				printf 'header = "Authorization: Bearer %s"\n' "$TOKEN" ;;
+			esac
+			printf 'output = "%s/%s.%s.%s"\n' "$S" "$w" "$t" "$k"; each
+		fi
 		if [ "$i" -le "$VOTES" ]; then
 			t=${targets[$((i % ${#targets[@]}))]}
 			if [ $((i % 20)) = 0 ]; then
@@ -52,7 +100,7 @@ each() { printf 'write-out = "%%{filename_effective} %%{http_code} %%{exitcode}\
 sed -i '${/^next$/d}' "$S"/chunk.*
 
 # The storm: a chunk every second, 8 requests at a time; the faults beside.
-note "storm: $((POSTS + VOTES)) writes, $CHUNK a second, while a worker is SIGKILLed or PostgreSQL crash-restarted every 1.3 s"
+note "storm: $((POSTS + VOTES + ${#admin[@]})) writes ($POSTS posts, $VOTES votes and reports, ${#admin[@]} of the merchant's), $CHUNK a second, while a worker is SIGKILLed or PostgreSQL crash-restarted every 1.3 s"
 t0=$(date +%s%N)
 (
 	for c in "$S"/chunk.*; do
@@ -134,6 +182,70 @@ for t in $reps; do
 	[ "$(sql "SELECT reported FROM reviews WHERE id = $t")" = t ] || unrep=$((unrep + 1))
 done
 [ "$unrep" = 0 ] && ok "every report answered 204 is reported" || bad "$unrep acknowledged reports lost"
+
+# The merchant's writes.  A review's writes wait for one another (each
+# locks the review), so a transition happens once however often it is
+# asked for, and is logged once; a write may commit without its 204 (its
+# worker killed), never the other way round.
+status() {
+	sql "SELECT CASE WHEN NOT reported THEN 'published' WHEN removed THEN 'removed' ELSE 'reported' END
+	    || ' ' || (SELECT count(*) FROM review_reports x WHERE x.review_id = r.id AND x.closed_at IS NULL)
+	    || ' ' || (SELECT count(*) FROM review_reports x WHERE x.review_id = r.id)
+	    || ' ' || (SELECT count(*) FROM admin_audit a WHERE a.id > $AUDIT0 AND a.token = 'storm'
+	        AND a.target = 'review ' || r.id AND a.action = '$2')
+	    FROM reviews r WHERE r.id = $1"
+}
+acks() { grep -c "/$1\.$2\.[0-9]* 204 " "$S/results"; }
+tries() { grep -c "/$1\.$2\.[0-9]* " "$S/results"; }
+note "storm: the merchant's writes answered 204: $(for w in restore xreport remove response; do
+	printf '%s %d of %d, ' "$w" "$(grep -c "/$w\.[0-9]*\.[0-9]* 204 " "$S/results")" "$(grep -c "/$w\." "$S/results")"; done)"
+wrong=
+for t in "${rtargets[@]}"; do
+	read -r st open all logged <<<"$(status "$t" restore)"
+	# Restored: published, its report closed, one audit row.  Not: still
+	# reported with its open report, nothing logged, no 204 given.
+	case "$st $open $all $logged" in
+	"published 0 1 1") ;;
+	"reported 1 1 0") [ "$(acks restore "$t")" = 0 ] || wrong+=" $t(204 but reported)" ;;
+	*) wrong+=" $t($st, $open of $all reports open, $logged logged)" ;;
+	esac
+done
+[ -z "$wrong" ] && ok "restores: each restored review published once, its report closed, one audit row; none acknowledged and lost" ||
+	bad "restore targets wrong:$wrong"
+wrong=
+for t in "${xtargets[@]}"; do
+	read -r st open all logged <<<"$(status "$t" remove)"
+	# Removed: no report left open, one audit row, whatever order the
+	# reports came in.  Not removed: nothing logged, no 204 given.
+	case "$st $open $logged" in
+	"removed 0 1") ;;
+	"reported $all 0" | "published 0 0")
+		[ "$(acks remove "$t")" = 0 ] && [ "$st" = reported -o "$all" = 0 ] || wrong+=" $t(204 but $st)" ;;
+	*) wrong+=" $t($st, $open of $all reports open, $logged logged)" ;;
+	esac
+done
+[ -z "$wrong" ] && ok "removes: each removed review removed once, no report left open, one audit row; none acknowledged and lost" ||
+	bad "remove targets wrong:$wrong"
+wrong=
+for t in "${stargets[@]}"; do
+	read -r st open all logged <<<"$(status "$t" response)"
+	resp=$(sql "SELECT coalesce(response, '(none)') FROM reviews WHERE id = $t")
+	# Every text differs, so every committed request changed the response
+	# and is logged: at least the 204s, at most the requests sent; the
+	# response is one of them.
+	if [ "$st" != published ] || [ "$logged" -lt "$(acks response "$t")" ] || [ "$logged" -gt "$(tries response "$t")" ]; then
+		wrong+=" $t($st, $logged logged, $(acks response "$t") acknowledged of $(tries response "$t"))"
+	elif [ "$logged" = 0 ] && [ "$resp" != "(none)" ]; then
+		wrong+=" $t(response '$resp' unlogged)"
+	elif [ "$logged" != 0 ] && [[ ! "$resp" =~ ^$RUN-response-$t-[123]$ ]]; then
+		wrong+=" $t(response '$resp')"
+	fi
+done
+[ -z "$wrong" ] && ok "responses: each answered review holds one of its texts, one audit row per change, every 204 logged" ||
+	bad "response targets wrong:$wrong"
+others=$(sql "SELECT count(*) FROM admin_audit WHERE id > $AUDIT0 AND (token <> 'storm' OR target NOT IN
+    ($(printf "'review %s'," "${mod[@]}" | sed 's/,$//')))")
+[ "$others" = 0 ] && ok "the audit log holds nothing but the storm's own writes" || bad "$others audit rows of other reviews or tokens"
 
 drift=$(psql -X -q -tA -d "$DB" -f "$(dirname "$0")/../db/verify.sql")
 [ -z "$drift" ] && ok "verify: every aggregate exact after the storm" || bad "aggregates drifted: $drift"
