@@ -100,7 +100,8 @@ enum db_mod_param {
 enum db_mod_col {
 	MOD_COL_PRODUCT,	/* the review's product */
 	MOD_COL_CHANGED,	/* anything written: a report, a transition */
-	MOD_COL_SHOWN		/* a public answer changed (list or meta) */
+	MOD_COL_SHOWN,		/* a public answer changed (list or meta) */
+	MOD_COL_AGAIN		/* nothing written: run it again (sql.c) */
 };
 
 /*

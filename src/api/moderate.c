@@ -9,32 +9,47 @@
 #include "router.h"
 
 /*
+ * How often a moderation statement runs before giving up: it runs again
+ * only when a write of the same review committed between its snapshot and
+ * its lock (sql.c, MOD_LOCK), and each run waits for that write, so a
+ * second run is all it takes unless others keep arriving in that window.
+ */
+#define MODERATE_RUNS	8
+
+/*
  * Run a moderation statement (DB_REPORT, DB_RESTORE, DB_REMOVE,
  * DB_RESPONSE: columns enum db_mod_col) with its parameters: 204, after
  * dropping the product's cached answers when a public one changed (the
  * statement notified the other app servers), or 404 when there is no such
- * review.  A write that changed nothing is a 204 too (API.md).
+ * review.  A write that changed nothing is a 204 too (API.md).  Run again
+ * while the statement asks to; 503 (retry shortly) if it still does.
  */
 struct answer
 moderate_run(enum db_stmt stmt, const char *const *params)
 {
 	PGresult	*res;
 	int64_t		 product;
-	int		 status, shown;
+	int		 status, shown, again, run;
 
-	if ((res = db_run(stmt, params, &status)) == NULL)
-		return answer_failure(status);
-	if (PQntuples(res) != 1) {
+	for (run = 0; run < MODERATE_RUNS; run++) {
+		if ((res = db_run(stmt, params, &status)) == NULL)
+			return answer_failure(status);
+		if (PQntuples(res) != 1) {
+			PQclear(res);
+			return answer_error(404, "review_id",
+			    "does not name an existing review");
+		}
+		product = strtoll(PQgetvalue(res, 0, MOD_COL_PRODUCT), NULL, 10);
+		shown = *PQgetvalue(res, 0, MOD_COL_SHOWN) == 't';
+		again = *PQgetvalue(res, 0, MOD_COL_AGAIN) == 't';
 		PQclear(res);
-		return answer_error(404, "review_id",
-		    "does not name an existing review");
+		if (again)
+			continue;
+		if (shown)
+			cache_bump((int32_t)product);
+		return answer_status(204);
 	}
-	product = strtoll(PQgetvalue(res, 0, MOD_COL_PRODUCT), NULL, 10);
-	shown = *PQgetvalue(res, 0, MOD_COL_SHOWN) == 't';
-	PQclear(res);
-	if (shown)
-		cache_bump((int32_t)product);
-	return answer_status(204);
+	return answer_failure(503);
 }
 
 /*

@@ -166,15 +166,28 @@
  * statement each.  o locks the review as it is now: under READ COMMITTED
  * a locking read waits for a concurrent write of the review and then
  * reads its result, so two moderators (or a moderator and a report) never
- * both move one review's aggregates.  r changes it only from the statuses
+ * both move one review's aggregates (those updates, too, re-read a row a
+ * concurrent write changed).  r changes the review only from the statuses
  * its transition starts from; the aggregates, the reports and the audit
  * log follow what r changed.  The last SELECT answers enum db_mod_col:
  * the product, whether anything was written, whether a public answer
- * changed (then it notifies); no row for no such review.
+ * changed (then it notifies), whether to run it again; no row for no such
+ * review.
+ *
+ * What the lock does not give: the rows other statements inserted after
+ * this one's snapshot was taken stay invisible to it.  A report that
+ * commits while a restore or remove waits for the review would stay open
+ * on a decided review.  So every report that records a row also writes
+ * the review (a new row version), and o.fresh says whether the version
+ * locked is the one the snapshot sees: when it is not, restore and remove
+ * change nothing and ask to be run again, with a snapshot that sees what
+ * the other write did (moderate.c).
  */
 #define MOD_LOCK(cols) \
-	"o AS (SELECT id, product_id, " cols " FROM reviews WHERE id = $1 " \
-	"FOR NO KEY UPDATE)"
+	"s AS (SELECT xmin AS seen FROM reviews WHERE id = $1), " \
+	"l AS (SELECT id, product_id, " cols ", xmin AS v FROM reviews " \
+	"WHERE id = $1 FOR NO KEY UPDATE), " \
+	"o AS (SELECT l.*, l.v = s.seen AS fresh FROM l, s)"
 #define MOD_RETURNING \
 	"RETURNING reviews.id, reviews.product_id, reviews.rating, " \
 	"reviews.recommend"
@@ -186,8 +199,8 @@
 #define MOD_AUDIT(action) \
 	"au AS (INSERT INTO admin_audit (token, action, target) " \
 	"SELECT $2::text, " action ", 'review ' || r.id FROM r)"
-#define MOD_ANSWER(changed, shown) \
-	"SELECT o.product_id, " changed ", " shown ", " \
+#define MOD_ANSWER(changed, shown, again) \
+	"SELECT o.product_id, " changed ", " shown ", " again ", " \
 	"CASE WHEN " shown " THEN " NOTIFY("o.product_id") " END FROM o"
 
 /*
@@ -344,19 +357,20 @@ const struct db_sql db_sql[DB__MAX] = {
 	/*
 	 * $1 review, $2 reason, $3 note (NULL: none).  A published review
 	 * becomes reported, out of every aggregate; every report of a review
-	 * not removed is recorded; one of a removed review changes nothing.
+	 * not removed is recorded (and writes the review: MOD_LOCK says why);
+	 * one of a removed review changes nothing.
 	 */
 	[DB_REPORT] = { "report", "WITH " MOD_LOCK("reported, removed") ", "
 	    "r AS (UPDATE reviews SET reported = true FROM o "
-	    "WHERE reviews.id = o.id AND NOT o.reported " MOD_RETURNING "), "
+	    "WHERE reviews.id = o.id AND NOT o.removed " MOD_RETURNING
+	    ", NOT o.reported AS hid), "
 	    "agg AS (UPDATE product_meta m SET " RATING_COUNTS("-")
-	    "FROM r WHERE m.product_id = r.product_id), "
-	    "ch AS (" CHAR_SUMS("-", "true") "), "
+	    "FROM r WHERE m.product_id = r.product_id AND r.hid), "
+	    "ch AS (" CHAR_SUMS("-", "r.hid") "), "
 	    "rep AS (INSERT INTO review_reports (review_id, reason, note) "
-	    "SELECT o.id, $2::text, $3::text FROM o WHERE NOT o.removed "
-	    "RETURNING id) "
-	    MOD_ANSWER("EXISTS (SELECT 1 FROM rep)", "EXISTS (SELECT 1 FROM r)"),
-	    3, 0 },
+	    "SELECT r.id, $2::text, $3::text FROM r) "
+	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)",
+	    "EXISTS (SELECT 1 FROM r WHERE r.hid)", "false"), 3, 0 },
 
 	/*
 	 * $1 review, $2 the token's name.  Reported or removed: published,
@@ -365,12 +379,13 @@ const struct db_sql db_sql[DB__MAX] = {
 	 */
 	[DB_RESTORE] = { "restore", "WITH " MOD_LOCK("reported") ", "
 	    "r AS (UPDATE reviews SET reported = false, removed = false FROM o "
-	    "WHERE reviews.id = o.id AND o.reported " MOD_RETURNING "), "
+	    "WHERE reviews.id = o.id AND o.fresh AND o.reported "
+	    MOD_RETURNING "), "
 	    "agg AS (" META_ADD(HAS_PHOTOS) "), "
 	    "ch AS (" CHAR_SUMS("+", "true") "), "
 	    MOD_CLOSE ", " MOD_AUDIT("'restore'") " "
-	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)", "EXISTS (SELECT 1 FROM r)"),
-	    2, 0 },
+	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)", "EXISTS (SELECT 1 FROM r)",
+	    "NOT o.fresh"), 2, 0 },
 
 	/*
 	 * $1 review, $2 the token's name.  Published: removed, out of every
@@ -379,19 +394,20 @@ const struct db_sql db_sql[DB__MAX] = {
 	 */
 	[DB_REMOVE] = { "remove", "WITH " MOD_LOCK("reported, removed") ", "
 	    "r AS (UPDATE reviews SET reported = true, removed = true FROM o "
-	    "WHERE reviews.id = o.id AND NOT o.removed " MOD_RETURNING
-	    ", NOT o.reported AS shown), "
+	    "WHERE reviews.id = o.id AND o.fresh AND NOT o.removed "
+	    MOD_RETURNING ", NOT o.reported AS shown), "
 	    "agg AS (UPDATE product_meta m SET " RATING_COUNTS("-")
 	    "FROM r WHERE m.product_id = r.product_id AND r.shown), "
 	    "ch AS (" CHAR_SUMS("-", "r.shown") "), "
 	    MOD_CLOSE ", " MOD_AUDIT("'remove'") " "
 	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)",
-	    "EXISTS (SELECT 1 FROM r WHERE r.shown)"), 2, 0 },
+	    "EXISTS (SELECT 1 FROM r WHERE r.shown)", "NOT o.fresh"), 2, 0 },
 
 	/*
 	 * $1 review, $2 the token's name, $3 the response (NULL clears it).
 	 * The same response again changes nothing and logs nothing.  Only a
-	 * published review's lists show it.
+	 * published review's lists show it.  Nothing it reads can be
+	 * invisible to it: never run again.
 	 */
 	[DB_RESPONSE] = { "response", "WITH " MOD_LOCK("reported, response") ", "
 	    "r AS (UPDATE reviews SET response = $3::text FROM o "
@@ -400,7 +416,7 @@ const struct db_sql db_sql[DB__MAX] = {
 	    MOD_AUDIT("CASE WHEN $3::text IS NULL THEN 'response_clear' "
 	    "ELSE 'response' END") " "
 	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)",
-	    "EXISTS (SELECT 1 FROM r WHERE r.shown)"), 3, 0 },
+	    "EXISTS (SELECT 1 FROM r WHERE r.shown)", "false"), 3, 0 },
 
 	/*
 	 * The open queue: every review in status reported (the partial

@@ -37,7 +37,7 @@ J=(-H 'Content-Type: application/json')
 # MP: three reviews, every aggregate moved by the first (MA: 5 stars,
 # recommended, a photo, Size 5 and Fit 4).  MN: one review, removed (the
 # loader's reported row), so the product has no product_meta row at all.
-# MR: a review to report with every reason.
+# MR: a review to report with every reason (RA), one to race (RB).
 MP=1900000051 MN=1900000052 MR=1900000053
 ids=$(setup_sql "
 INSERT INTO reviews (product_id, rating, date_ms, summary, body, recommend, reported, removed,
@@ -46,10 +46,11 @@ INSERT INTO reviews (product_id, rating, date_ms, summary, body, recommend, repo
  ($MP, 3, $((D + 2 * DAY)), 'Second', 'Body B', false, false, false, 'max', 'max@example.com', NULL, 2),
  ($MP, 4, $((D + 1 * DAY)), 'Third', 'Body C', true, false, false, 'moe', 'moe@example.com', NULL, 1),
  ($MN, 2, $D, 'Gone', 'Body N', false, true, true, 'nat', 'nat@example.com', NULL, 0),
- ($MR, 4, $D, 'Reasons', 'Body R', true, false, false, 'rex', 'rex@example.com', NULL, 0)
+ ($MR, 4, $D, 'Reasons', 'Body R', true, false, false, 'rex', 'rex@example.com', NULL, 0),
+ ($MR, 3, $((D + DAY)), 'Races', 'Body S', false, false, false, 'sue', 'sue@example.com', NULL, 0)
 RETURNING id" | tr '\n' ' ')
-read -r MA MB MC NA RA <<<"$ids"
-[[ "$RA" =~ ^[0-9]+$ ]] || bail_out "fixture setup: no review ids ($ids)"
+read -r MA MB MC NA RA RB <<<"$ids"
+[[ "$RB" =~ ^[0-9]+$ ]] || bail_out "fixture setup: no review ids ($ids)"
 setup_sql "INSERT INTO reviews_photos (review_id, url) VALUES ($MA, 'https://img.example/ma.jpg'), ($NA, 'https://img.example/na.jpg');
     INSERT INTO characteristics (product_id, name) VALUES ($MP, 'Size'), ($MP, 'Fit'), ($MN, 'Quality');" >/dev/null
 read -r SIZE FIT <<<"$(setup_sql "SELECT id FROM characteristics WHERE product_id = $MP ORDER BY id" | tr '\n' ' ')"
@@ -290,6 +291,53 @@ expect_error "a report of no such review: 404" 404 review_id
 [ "$(snapshot)" = "$before" ] && ok "bad report bodies and a missing review recorded nothing" ||
 	bad "a refused report wrote something"
 [ "$(reports "$RA")" = "$want" ] && ok "its reports are as they were" || bad "reports of RA changed: $(reports "$RA")"
+
+# --- a report that commits while a restore or remove waits ---------------------
+# A psql session stands in for a report: it holds the review's lock, a
+# restore (then a remove) starts and waits for it, the "report" records
+# its row and commits.  The write that waited must see that report and
+# close it: its snapshot was taken before the report committed, and the
+# statement runs again for that (sql.c, MOD_LOCK).
+note "moderation: a report committed while a restore or remove waits for the review"
+# race WRITE STATUS_AFTER: the write of RB raced by one report.
+race() {
+	local w=$1 line waiting=0 a
+	a=$(audit_top)
+	coproc LOCKER { psql -X -q -tA -v ON_ERROR_STOP=1 -d "$DB" 2>&1; }
+	# bash unsets LOCKER_PID once the session ends
+	local locker=$LOCKER_PID
+	echo "BEGIN; SELECT 'locked' FROM reviews WHERE id = $RB FOR NO KEY UPDATE;" >&"${LOCKER[1]}"
+	read -r -t 10 line <&"${LOCKER[0]}"
+	[ "$line" = locked ] || { bad "$w race: the session did not lock the review: $line"; return; }
+	( req PUT "/admin/reviews/$RB/$w" "${AS_ALICE[@]}"; echo "$STATUS" >"$TMP/race.status" ) &
+	local racer=$!
+	for _ in $(seq 1 200); do
+		# The statement's opening (pg_stat_activity keeps its first KiB).
+		[ "$(sql "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'
+		    AND query LIKE 'WITH s AS (SELECT xmin AS seen FROM reviews %'")" -ge 1 ] && { waiting=1; break; }
+		sleep 0.1
+	done
+	echo "INSERT INTO review_reports (review_id, reason, note) VALUES ($RB, 'fake', 'during the $w');
+	    UPDATE reviews SET reported = true WHERE id = $RB; COMMIT; SELECT 'done';" >&"${LOCKER[1]}"
+	read -r -t 10 line <&"${LOCKER[0]}"
+	echo '\q' >&"${LOCKER[1]}"
+	wait "$racer"
+	wait "$locker" 2>/dev/null
+	[ "$waiting" = 1 ] && ok "$w race: the $w waited for the review's lock" || bad "$w race: the $w never waited for the lock"
+	[ "$(cat "$TMP/race.status")" = 204 ] && ok "$w race: 204" || bad "$w race: status $(cat "$TMP/race.status")"
+	[ "$(status "$RB")" = "$2" ] && ok "$w race: status $2" || bad "$w race: status $(status "$RB"), want $2"
+	[ "$(sql "SELECT count(*) FILTER (WHERE closed_at IS NULL) || ' of ' || count(*) FROM review_reports WHERE review_id = $RB")" = "0 of $3" ] &&
+		ok "$w race: the report that committed meanwhile is closed too (0 of $3 open)" ||
+		bad "$w race: reports open: $(sql "SELECT count(*) FILTER (WHERE closed_at IS NULL) || ' of ' || count(*) FROM review_reports WHERE review_id = $RB")"
+	[ "$(audit_since "$a")" = "mod-alice $w review $RB" ] && ok "$w race: one audit row" || bad "$w race: audit '$(audit_since "$a")'"
+	verify_aggregates "$w race: every aggregate exact"
+}
+req PUT "/reviews/$RB/report" "${J[@]}" --data-binary '{"reason":"spam"}'
+expect "RB reported: 204" 204 ""
+race restore published 2
+req PUT "/reviews/$RB/report" "${J[@]}" --data-binary '{"reason":"privacy"}'
+expect "RB reported again: 204" 204 ""
+race remove removed 4
 
 # --- authentication, 404s, bad ids ---------------------------------------------
 note "moderation: no token, a wrong token, no such review, bad ids"
