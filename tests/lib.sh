@@ -232,14 +232,14 @@ verify_aggregates() {
 # leave it equal.  The admin audit log's size comes last (a read that is
 # logged, an export, changes only that).
 snapshot() {
-	sql "SELECT (SELECT count(*) FROM reviews), (SELECT count(*) FROM reviews_photos),
-	    (SELECT count(*) FROM characteristic_reviews),
-	    (SELECT coalesce(sum(helpfulness), 0) FROM reviews),
-	    (SELECT count(*) FROM reviews WHERE reported),
+	sql "SELECT r.n, (SELECT count(*) FROM reviews_photos),
+	    (SELECT count(*) FROM characteristic_reviews), r.votes, r.reported,
 	    (SELECT coalesce(sum(rating_1 + 2 * rating_2 + 3 * rating_3 + 4 * rating_4 + 5 * rating_5 + 7 * recommend_true + 11 * recommend_false + 17 * with_photos), 0) FROM product_meta),
 	    (SELECT coalesce(sum(rating_sum * 13 + rating_count), 0) FROM characteristics),
-	    (SELECT count(*) FROM reviews WHERE removed),
-	    (SELECT count(*) FROM review_reports), (SELECT count(*) FROM review_reports WHERE closed_at IS NULL),
-	    (SELECT count(*) FROM idempotency_keys),
-	    (SELECT count(*) FROM admin_audit)"
+	    r.removed, (SELECT count(*) FROM review_reports),
+	    (SELECT count(*) FROM review_reports WHERE closed_at IS NULL),
+	    (SELECT count(*) FROM idempotency_keys), (SELECT count(*) FROM admin_audit)
+	    FROM (SELECT count(*) AS n, coalesce(sum(helpfulness), 0) AS votes,
+	    count(*) FILTER (WHERE reported) AS reported,
+	    count(*) FILTER (WHERE removed) AS removed FROM reviews) r"
 }
