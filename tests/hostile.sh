@@ -331,6 +331,75 @@ for w in restore remove response; do
 done
 [ "$(sql "SELECT reported FROM reviews WHERE id = $RID")" = f ] && ok "the review aimed at is still published" ||
 	bad "review $RID was hidden by a refused request"
+# --- the admin API: data-subject bodies, the queue's and the log's parameters -
+# With a token of this suite's own (the stack's own settings name its
+# database: spawn/stack refuses a different DATABASE_URL).  Every row a
+# 4xx naming its field, and nothing written, nothing logged (snapshot
+# counts the audit log too).
+note "hostile: admin bodies (export, erase), queue and audit parameters, the token gate"
+HTOKEN=$(env -u DATABASE_URL "$(dirname "$0")/../spawn/stack" admin-token hostile 2>"$TMP/token.err")
+[[ "$HTOKEN" =~ ^[A-Za-z0-9_-]{20,}$ ]] || bail_out "spawn/stack admin-token gave no token: $(tail -2 "$TMP/token.err")"
+HA=(-H "Authorization: Bearer $HTOKEN")
+ADDR=pat.doe@example.com
+# A 65,537-byte body that would erase ADDR if it were let in.
+{ printf '{"email":"%s","pad":"' "$ADDR"; long $((65537 - 21 - ${#ADDR})); printf '"}'; } >"$TMP/admin-big"
+[ "$(wc -c <"$TMP/admin-big")" = 65537 ] || bail_out "the 64 KiB + 1 body is $(wc -c <"$TMP/admin-big") bytes"
+for w in export erase; do
+	A=/admin/reviewers/$w
+	# habody NAME FIELD BODY: a bad JSON body, 400 naming FIELD.
+	habody() { hostile "$w: $1" 400 "$2" POST "$A" "${HA[@]}" "${J[@]}" --data-binary "$3"; }
+	habody "email missing" email '{}'
+	habody "email null" email '{"email":null}'
+	habody "email empty" email '{"email":""}'
+	habody "email not an email" email '{"email":"pat.doe"}'
+	habody "email without a dot in its domain" email '{"email":"pat@example"}'
+	habody "email of 61 characters" email "{\"email\":\"$(long 53)@x.co.uk\"}"
+	habody "email a number" email '{"email":5}'
+	habody "email an array" email "{\"email\":[\"$ADDR\"]}"
+	habody "email an object" email "{\"email\":{\"email\":\"$ADDR\"}}"
+	habody "email true" email '{"email":true}'
+	habody "email with a header after a newline" email "{\"email\":\"$ADDR\\nBcc: x@y.z\"}"
+	habody "email with a \\u0000" email "{\"email\":\"$ADDR\\u0000\"}"
+	habody "email spelled Email" email "{\"Email\":\"$ADDR\"}"
+	habody "email SQL" email "{\"email\":\"a@b.co'; DELETE FROM reviews;--\"}"
+	habody "malformed JSON" body '{"email":'
+	habody "not JSON" body "email=$ADDR"
+	habody "a JSON array" body "[{\"email\":\"$ADDR\"}]"
+	habody "a JSON string" body "\"$ADDR\""
+	habody "trailing garbage" body "{\"email\":\"$ADDR\"} x"
+	hostile "$w: no body" 400 body POST "$A" "${HA[@]}" "${J[@]}"
+	hostile "$w: no Content-Type" 415 Content-Type POST "$A" "${HA[@]}" -H 'Content-Type:' \
+		--data-binary "{\"email\":\"$ADDR\"}"
+	hostile "$w: form Content-Type" 415 Content-Type POST "$A" "${HA[@]}" \
+		-H 'Content-Type: application/x-www-form-urlencoded' --data-binary "email=$ADDR"
+	hostile "$w: text/plain" 415 Content-Type POST "$A" "${HA[@]}" -H 'Content-Type: text/plain' \
+		--data-binary "{\"email\":\"$ADDR\"}"
+	hostile "$w: 64 KiB + 1" 413 body POST "$A" "${HA[@]}" "${J[@]}" --data-binary @"$TMP/admin-big"
+	hostile "$w: no token" 401 Authorization POST "$A" "${J[@]}" --data-binary "{\"email\":\"$ADDR\"}"
+	hostile "$w: a token not on file" 401 Authorization POST "$A" -H "Authorization: Bearer x${HTOKEN:1}" \
+		"${J[@]}" --data-binary "{\"email\":\"$ADDR\"}"
+	hostile "$w: a Basic credential" 401 Authorization POST "$A" -H "Authorization: Basic $(printf 'a:b' | base64)" \
+		"${J[@]}" --data-binary "{\"email\":\"$ADDR\"}"
+	hostile "$w: GET" 405 method GET "$A" "${HA[@]}"
+	# Under /api (NGINX's one prefix rule) the same checks run.
+	hostile "/api $w: not an email" 400 email POST "/api$A/" "${HA[@]}" "${J[@]}" --data-binary '{"email":"pat.doe"}'
+	hostile "/api $w: text/plain" 415 Content-Type POST "/api$A" "${HA[@]}" -H 'Content-Type: text/plain' \
+		--data-binary "{\"email\":\"$ADDR\"}"
+	hostile "/api $w: no token" 401 Authorization POST "/api$A" "${J[@]}" --data-binary "{\"email\":\"$ADDR\"}"
+done
+for q in "status=x" "status=OPEN" "status=" "status=reported" "status=open&status=closed" "page=0" \
+	 "page=100001" "page=-1" "page=abc" "count=0" "count=101" "count=1000" "count=1e2" "count=" \
+	 "count=20&count=20" "status=open%00"; do
+	hostile "reports $q" 400 "${q%%=*}" GET "/admin/reports?$q" "${HA[@]}"
+done
+for q in "page=0" "page=x" "count=101" "count=0" "count=-1" "page=1&page=1"; do
+	hostile "audit $q" 400 "${q%%=*}" GET "/admin/audit?$q" "${HA[@]}"
+done
+hostile "/api reports count=101" 400 count GET "/api/admin/reports/?count=101" "${HA[@]}"
+hostile "/api audit page=0" 400 page GET "/api/admin/audit?page=0" "${HA[@]}"
+hostile "reports without a token" 401 Authorization GET "/admin/reports"
+hostile "audit without a token, bad count" 401 Authorization GET "/admin/audit?count=101"
+hostile "POST /admin/reports" 405 method POST "/admin/reports" "${HA[@]}"
 
 # --- content types, sizes, methods ------------------------------------------
 hostile "no Content-Type" 415 Content-Type POST /reviews -H 'Content-Type:' --data-binary "$(good)"

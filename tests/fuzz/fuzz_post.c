@@ -1,6 +1,7 @@
 /*
  * libFuzzer harness for POST /reviews bodies (post.c) and the validators
- * under them (valid.c).
+ * under them (valid.c); and the same bytes as a data-subject request's
+ * {"email": E} (post_email).
  *
  * The input is a request body: it is copied into a malloc'd buffer of
  * size + 1 bytes (post_parse rewrites it in place and may write the byte
@@ -225,6 +226,36 @@ check_validators(const uint8_t *data, size_t size)
 	free(s);
 }
 
+/*
+ * The same bytes as a data-subject request's body (post_email): an
+ * accepted one gives an address of the reference shape that fits its
+ * buffer; a refused one names body or email.
+ */
+static void
+check_email_body(const uint8_t *data, size_t size)
+{
+	const char	*field = NULL, *complaint = NULL;
+	char		 email[POST_EMAIL_CAP], *buf;
+	int		 rc;
+
+	if ((buf = malloc(size + 1)) == NULL)
+		abort();
+	memcpy(buf, data, size);
+	buf[size] = 'x';
+	memset(email, 'z', sizeof(email));
+	rc = post_email(buf, size, email, &field, &complaint);
+	free(buf);
+	if (rc == 0) {
+		if (memchr(email, '\0', sizeof(email)) == NULL)
+			fail("an accepted address fills its buffer", NULL);
+		if (!ref_email(email))
+			fail("post_email accepted a bad address", email);
+	} else if (rc != -1 || complaint == NULL || *complaint == '\0' ||
+	    field == NULL || (strcmp(field, "body") != 0 &&
+	    strcmp(field, "email") != 0))
+		fail("post_email refused naming neither body nor email", field);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -257,6 +288,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (p.tree != NULL)
 			fail("refused body left a tree", field);
 	}
+	check_email_body(data, size);
 	check_validators(data, size);
 	return 0;
 }
