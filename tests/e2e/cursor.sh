@@ -234,7 +234,8 @@ report() {
 	return 1
 }
 delete_sql() {
-	echo "BEGIN; DELETE FROM characteristic_reviews WHERE review_id = $1;
+	echo "BEGIN; DELETE FROM review_reports WHERE review_id = $1;
+	    DELETE FROM characteristic_reviews WHERE review_id = $1;
 	    DELETE FROM reviews_photos WHERE review_id = $1;
 	    DELETE FROM reviews WHERE id = $1 AND reported; COMMIT;"
 }
