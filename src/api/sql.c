@@ -489,8 +489,12 @@ const struct db_sql db_sql[DB__MAX] = {
 	 * that committed while the DELETE waited for the row is what it
 	 * sees, so a hidden review is never subtracted twice.  (The foreign
 	 * keys are checked at the end of the statement, when the children are
-	 * gone too.)  Every product touched is notified; the audit line
-	 * counts the reviews and never holds the address.
+	 * gone too.)  Aggregates are locked as a post locks them, product_meta
+	 * first, then characteristics (ch reads agg's output, so agg is done
+	 * before ch touches a row), each in key order: in the other order an
+	 * erasure and a post of the same product deadlocked (a 503 for the
+	 * post).  Every product touched is notified; the audit line counts
+	 * the reviews and never holds the address.
 	 */
 	[DB_ERASE] = { "erase",
 	    "WITH d AS (DELETE FROM reviews WHERE " BY_EMAIL " "
@@ -520,14 +524,17 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "count(*) FILTER (WHERE NOT recommend) AS rf, "
 	    "count(*) FILTER (WHERE recommend) AS rt, "
 	    "count(*) FILTER (WHERE id IN (SELECT review_id FROM ph)) AS wp "
-	    "FROM d WHERE NOT reported GROUP BY product_id) s "
-	    "WHERE m.product_id = s.product_id), "
+	    "FROM d WHERE NOT reported GROUP BY product_id "
+	    "ORDER BY product_id) s "
+	    "WHERE m.product_id = s.product_id RETURNING m.product_id), "
 	    "ch AS (UPDATE characteristics c SET "
 	    "rating_sum = c.rating_sum - s.total, "
 	    "rating_count = c.rating_count - s.n "
 	    "FROM (SELECT cr.characteristic_id, sum(cr.value) AS total, "
 	    "count(*) AS n FROM cr JOIN d ON d.id = cr.review_id "
-	    "WHERE NOT d.reported GROUP BY cr.characteristic_id) s "
+	    "WHERE NOT d.reported GROUP BY cr.characteristic_id "
+	    "ORDER BY cr.characteristic_id) s, "
+	    "(SELECT count(*) FROM agg) after_meta "
 	    "WHERE c.id = s.characteristic_id), "
 	    "au AS (INSERT INTO admin_audit (token, action, target) "
 	    "SELECT $2, 'erase', " REVIEWER_TARGET("c.n")
