@@ -68,6 +68,8 @@ setup(void)
 	side = PQconnectdb(url);
 	ck_assert_msg(PQstatus(side) == CONNECTION_OK, "cannot connect: %s",
 	    PQerrorMessage(side));
+	side_value("DELETE FROM review_reports WHERE review_id IN "
+	    "(SELECT id FROM reviews WHERE product_id = " PRODUCT ")");
 	side_value("DELETE FROM characteristic_reviews WHERE review_id IN "
 	    "(SELECT id FROM reviews WHERE product_id = " PRODUCT ")");
 	side_value("DELETE FROM reviews_photos WHERE review_id IN "
