@@ -415,7 +415,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!(expect & method) || route == NULL || route->method != method)
 			fail("found a route API.md does not have", path, query);
 		/* Every PUT names a review: the segment before its last. */
-		if ((expect == HTTP_PUT) != (id == ref.n - 2) ||
+		if ((expect == HTTP_PUT) != (ref.n >= 2 && id == ref.n - 2) ||
 		    (expect != HTTP_PUT && id != (size_t)-1))
 			fail("wrong review id segment", path, query);
 		check_args(route, &p, id, path, query);
