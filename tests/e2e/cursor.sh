@@ -233,6 +233,7 @@ report() {
 delete_sql() {
 	echo "BEGIN; DELETE FROM characteristic_reviews WHERE review_id = $1;
 	    DELETE FROM reviews_photos WHERE review_id = $1;
+	    DELETE FROM review_reports WHERE review_id = $1;
 	    DELETE FROM reviews WHERE id = $1 AND reported; COMMIT;"
 }
 delete() { report "$1" && sql "$(delete_sql "$1")" >/dev/null 2>>"$TMP/churn.err" && echo "$1" >>"$TMP/deleted"; }
