@@ -68,9 +68,9 @@ setup(void)
 	side = PQconnectdb(url);
 	ck_assert_msg(PQstatus(side) == CONNECTION_OK, "cannot connect: %s",
 	    PQerrorMessage(side));
-	side_value("DELETE FROM review_reports WHERE review_id IN "
-	    "(SELECT id FROM reviews WHERE product_id = " PRODUCT ")");
 	side_value("DELETE FROM characteristic_reviews WHERE review_id IN "
+	    "(SELECT id FROM reviews WHERE product_id = " PRODUCT ")");
+	side_value("DELETE FROM review_reports WHERE review_id IN "
 	    "(SELECT id FROM reviews WHERE product_id = " PRODUCT ")");
 	side_value("DELETE FROM reviews_photos WHERE review_id IN "
 	    "(SELECT id FROM reviews WHERE product_id = " PRODUCT ")");
@@ -186,15 +186,38 @@ START_TEST(test_post_is_atomic)
 }
 END_TEST
 
+/* Run a moderation statement; its answer as "product changed shown again". */
+static const char *
+moderate(enum db_stmt stmt, const char *const *p)
+{
+	static char	 out[64];
+	PGresult	*res;
+	int		 status;
+
+	res = db_run(stmt, p, &status);
+	ck_assert_msg(res != NULL, "statement failed: %d", status);
+	if (PQntuples(res) == 0)
+		snprintf(out, sizeof(out), "none");
+	else
+		snprintf(out, sizeof(out), "%s %s %s %s",
+		    PQgetvalue(res, 0, MOD_COL_PRODUCT),
+		    PQgetvalue(res, 0, MOD_COL_CHANGED),
+		    PQgetvalue(res, 0, MOD_COL_SHOWN),
+		    PQgetvalue(res, 0, MOD_COL_AGAIN));
+	PQclear(res);
+	return out;
+}
+
 /*
- * Report takes a review out of every aggregate, once, and names its
- * product (for the cache); a missing review gives no row (404).
+ * Report takes a review out of every aggregate, once, records every
+ * report with its reason and note, and names its product (for the
+ * cache); a missing review gives no row (404).
  */
 START_TEST(test_report)
 {
-	char		 id[24];
-	const char	*p[3] = { id, "other", NULL };	/* review, reason, note */
-	PGresult	*res;
+	char		 id[24], want[48], sql[256];
+	const char	*p[MOD__NPARAMS] = { [MOD_PARAM_REVIEW] = id,
+	    [MOD_PARAM_REASON] = "spam", [MOD_PARAM_NOTE] = "a note" };
 	int		 status, i;
 	long		 a;
 
@@ -202,20 +225,75 @@ START_TEST(test_report)
 	a = post("5", "f", char_ids(), "{5,5}", &status);
 	snprintf(id, sizeof(id), "%ld", a);
 	for (i = 0; i < 2; i++) {
-		res = db_run(DB_REPORT, p, &status);
-		ck_assert_ptr_nonnull(res);
-		ck_assert_str_eq(PQgetvalue(res, 0, 0), PRODUCT);
-		PQclear(res);
+		/* Shown: only the first report changes a public answer. */
+		snprintf(want, sizeof(want), PRODUCT " t %s f", i == 0 ? "t" : "f");
+		ck_assert_str_eq(moderate(DB_REPORT, p), want);
 		ck_assert_str_eq(side_value("SELECT rating_5::text || recommend_false "
 		    "FROM product_meta WHERE product_id = " PRODUCT), "00");
 		ck_assert_str_eq(side_drift(), "0|0");
+		p[MOD_PARAM_REASON] = "other";
+		p[MOD_PARAM_NOTE] = NULL;
 	}
-	/* No such review: no row (moderate_run answers 404). */
+	snprintf(sql, sizeof(sql), "SELECT string_agg(reason || ':' || "
+	    "coalesce(note, '-'), ' ' ORDER BY id) FROM review_reports "
+	    "WHERE review_id = %ld AND closed_at IS NULL", a);
+	ck_assert_str_eq(side_value(sql), "spam:a note other:-");
 	snprintf(id, sizeof(id), "2147483647");
-	res = db_run(DB_REPORT, p, &status);
-	ck_assert_ptr_nonnull(res);
-	ck_assert_int_eq(PQntuples(res), 0);
-	PQclear(res);
+	ck_assert_str_eq(moderate(DB_REPORT, p), "none");
+}
+END_TEST
+
+/*
+ * Remove and restore move a review out of and back into every aggregate,
+ * each once however often asked, close its open reports, log each change
+ * once under the token's name, and then record no report of a removed
+ * review.
+ */
+START_TEST(test_moderation)
+{
+	char		 id[24], sql[256];
+	const char	*admin[MOD__NPARAMS] = { [MOD_PARAM_REVIEW] = id,
+	    [MOD_PARAM_TOKEN] = "check_db" };
+	const char	*report[MOD__NPARAMS] = { [MOD_PARAM_REVIEW] = id,
+	    [MOD_PARAM_REASON] = "fake" };
+	const char	*audit0;
+	char		 mark[32];
+	int		 status;
+	long		 a;
+
+	audit0 = side_value("SELECT coalesce(max(id), 0) FROM admin_audit");
+	snprintf(mark, sizeof(mark), "%s", audit0);
+	/* side_drift compares rows: one review stays published throughout. */
+	post("3", "t", char_ids(), "{1,1}", &status);
+	a = post("5", "f", char_ids(), "{4,2}", &status);
+	snprintf(id, sizeof(id), "%ld", a);
+	ck_assert_str_eq(moderate(DB_REPORT, report), PRODUCT " t t f");
+	/* Reported -> removed: nothing public changes. */
+	ck_assert_str_eq(moderate(DB_REMOVE, admin), PRODUCT " t f f");
+	ck_assert_str_eq(moderate(DB_REMOVE, admin), PRODUCT " f f f");
+	ck_assert_str_eq(moderate(DB_REPORT, report), PRODUCT " f f f");
+	ck_assert_str_eq(side_value("SELECT rating_5::text || recommend_false "
+	    "FROM product_meta WHERE product_id = " PRODUCT), "00");
+	ck_assert_str_eq(side_drift(), "0|0");
+	/* Removed -> published: back in meta and in every sum. */
+	ck_assert_str_eq(moderate(DB_RESTORE, admin), PRODUCT " t t f");
+	ck_assert_str_eq(moderate(DB_RESTORE, admin), PRODUCT " f f f");
+	ck_assert_str_eq(side_value("SELECT rating_5::text || recommend_false "
+	    "FROM product_meta WHERE product_id = " PRODUCT), "11");
+	ck_assert_str_eq(side_drift(), "0|0");
+	/* Published -> removed: out again. */
+	ck_assert_str_eq(moderate(DB_REMOVE, admin), PRODUCT " t t f");
+	ck_assert_str_eq(side_drift(), "0|0");
+	snprintf(sql, sizeof(sql), "SELECT count(*) || '/' || count(closed_at) "
+	    "FROM review_reports WHERE review_id = %ld", a);
+	ck_assert_str_eq(side_value(sql), "1/1");
+	snprintf(sql, sizeof(sql), "SELECT string_agg(token || ' ' || action, "
+	    "',' ORDER BY id) FROM admin_audit WHERE id > %s", mark);
+	ck_assert_str_eq(side_value(sql),
+	    "check_db remove,check_db restore,check_db remove");
+	snprintf(id, sizeof(id), "2147483647");
+	ck_assert_str_eq(moderate(DB_RESTORE, admin), "none");
+	ck_assert_str_eq(moderate(DB_REMOVE, admin), "none");
 }
 END_TEST
 
@@ -308,6 +386,7 @@ check_suite(void)
 	tcase_add_test(tc, test_post_updates_aggregates);
 	tcase_add_test(tc, test_post_is_atomic);
 	tcase_add_test(tc, test_report);
+	tcase_add_test(tc, test_moderation);
 	tcase_add_test(tc, test_reconnect);
 	tcase_add_test(tc, test_list_plans_use_indexes);
 	suite_add_tcase(s, tc);

@@ -237,6 +237,7 @@ delete_sql() {
 	echo "BEGIN; DELETE FROM review_reports WHERE review_id = $1;
 	    DELETE FROM characteristic_reviews WHERE review_id = $1;
 	    DELETE FROM reviews_photos WHERE review_id = $1;
+	    DELETE FROM review_reports WHERE review_id = $1;
 	    DELETE FROM reviews WHERE id = $1 AND reported; COMMIT;"
 }
 delete() { report "$1" && sql "$(delete_sql "$1")" >/dev/null 2>>"$TMP/churn.err" && echo "$1" >>"$TMP/deleted"; }
