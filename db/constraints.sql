@@ -14,5 +14,8 @@ ALTER TABLE characteristic_reviews ADD CONSTRAINT characteristic_reviews_review_
 	FOREIGN KEY (review_id) REFERENCES reviews (id);
 ALTER TABLE characteristic_reviews ADD CONSTRAINT characteristic_reviews_characteristic_fkey
 	FOREIGN KEY (characteristic_id) REFERENCES characteristics (id);
+-- A report goes with its review: an erasure's DELETE of the review takes
+-- with it the reports committed while it waited for the row, which its
+-- own snapshot cannot see (sql.c, DB_ERASE).
 ALTER TABLE review_reports ADD CONSTRAINT review_reports_review_fkey
-	FOREIGN KEY (review_id) REFERENCES reviews (id);
+	FOREIGN KEY (review_id) REFERENCES reviews (id) ON DELETE CASCADE;

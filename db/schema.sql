@@ -103,6 +103,8 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 	created_at	timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX IF NOT EXISTS idempotency_keys_created ON idempotency_keys (created_at);
+-- An erasure deletes a reviewer's keys by their reviews.
+CREATE INDEX IF NOT EXISTS idempotency_keys_review ON idempotency_keys (review_id);
 
 -- The files of db/migrations/ applied to this database, by name
 -- (spawn/lib/data.sh): each one recorded in the transaction that applied it.

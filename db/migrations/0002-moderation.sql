@@ -42,10 +42,12 @@ BEGIN
 		ALTER TABLE reviews ADD CONSTRAINT reviews_removed_hidden
 		    CHECK (reported OR NOT removed);
 	END IF;
+	-- ON DELETE CASCADE: db/constraints.sql says why.
 	IF NOT EXISTS (SELECT 1 FROM pg_constraint
 	    WHERE conname = 'review_reports_review_fkey') THEN
 		ALTER TABLE review_reports ADD CONSTRAINT review_reports_review_fkey
-		    FOREIGN KEY (review_id) REFERENCES reviews (id);
+		    FOREIGN KEY (review_id) REFERENCES reviews (id)
+		    ON DELETE CASCADE;
 	END IF;
 END $$;
 

@@ -88,6 +88,17 @@
 	"EXISTS (SELECT 1 FROM reviews_photos x WHERE x.review_id = r.id)"
 
 /*
+ * Every write that changes aggregates locks them in one order, its
+ * product_meta row first, then its characteristics (each in key order):
+ * in two orders a post and a report, restore, remove or erasure of the
+ * same product deadlock (a 503 for one of them).  PostgreSQL runs a
+ * WITH's writes in no promised order, so the characteristics' update
+ * joins this one-row read of agg (the product_meta write, RETURNING its
+ * rows): agg is done before the update takes a row.
+ */
+#define AFTER_META	"(SELECT count(*) FROM agg) after_meta"
+
+/*
  * Add the reviews of r (product_id, rating, recommend) to their products'
  * histograms, recommend counts and with_photos (photos: whether a review
  * has any, an SQL expression over r), making the product's row when it
@@ -110,7 +121,8 @@
 	"rating_5 = m.rating_5 + excluded.rating_5, " \
 	"recommend_false = m.recommend_false + excluded.recommend_false, " \
 	"recommend_true = m.recommend_true + excluded.recommend_true, " \
-	"with_photos = m.with_photos + excluded.with_photos"
+	"with_photos = m.with_photos + excluded.with_photos " \
+	"RETURNING m.product_id"
 
 /*
  * A new review and everything it changes, as data-modifying CTEs of one
@@ -131,11 +143,11 @@
 	    "(characteristic_id, review_id, value) " \
 	    "SELECT c.id, r.id, c.value FROM r, " \
 	    "unnest($9::integer[], $10::smallint[]) AS c(id, value)), " \
+	    "agg AS (" META_ADD("cardinality($8::text[]) > 0") "), " \
 	    "ch AS (UPDATE characteristics SET " \
 	    "rating_sum = rating_sum + c.value, rating_count = rating_count + 1 " \
-	    "FROM unnest($9::integer[], $10::smallint[]) AS c(id, value) " \
-	    "WHERE characteristics.id = c.id), " \
-	    "agg AS (" META_ADD("cardinality($8::text[]) > 0") ") "
+	    "FROM unnest($9::integer[], $10::smallint[]) AS c(id, value), " \
+	    AFTER_META " WHERE characteristics.id = c.id) "
 
 /* One statement per write: the implicit transaction makes it atomic. */
 #define RATING_COUNTS(sign) \
@@ -158,8 +170,8 @@
 	"UPDATE characteristics c SET " \
 	"rating_sum = c.rating_sum " sign " cr.value, " \
 	"rating_count = c.rating_count " sign " 1 " \
-	"FROM r JOIN characteristic_reviews cr ON cr.review_id = r.id " \
-	"WHERE c.id = cr.characteristic_id AND " cond
+	"FROM r JOIN characteristic_reviews cr ON cr.review_id = r.id, " \
+	AFTER_META " WHERE c.id = cr.characteristic_id AND " cond
 
 /*
  * The moderation writes (the report, restore, remove, response) as one
@@ -365,7 +377,8 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "WHERE reviews.id = o.id AND NOT o.removed " MOD_RETURNING
 	    ", NOT o.reported AS hid), "
 	    "agg AS (UPDATE product_meta m SET " RATING_COUNTS("-")
-	    "FROM r WHERE m.product_id = r.product_id AND r.hid), "
+	    "FROM r WHERE m.product_id = r.product_id AND r.hid "
+	    "RETURNING m.product_id), "
 	    "ch AS (" CHAR_SUMS("-", "r.hid") "), "
 	    "rep AS (INSERT INTO review_reports (review_id, reason, note) "
 	    "SELECT r.id, $2::text, $3::text FROM r) "
@@ -397,7 +410,8 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "WHERE reviews.id = o.id AND o.fresh AND NOT o.removed "
 	    MOD_RETURNING ", NOT o.reported AS shown), "
 	    "agg AS (UPDATE product_meta m SET " RATING_COUNTS("-")
-	    "FROM r WHERE m.product_id = r.product_id AND r.shown), "
+	    "FROM r WHERE m.product_id = r.product_id AND r.shown "
+	    "RETURNING m.product_id), "
 	    "ch AS (" CHAR_SUMS("-", "r.shown") "), "
 	    MOD_CLOSE ", " MOD_AUDIT("'remove'") " "
 	    MOD_ANSWER("EXISTS (SELECT 1 FROM r)",
@@ -487,13 +501,12 @@ const struct db_sql db_sql[DB__MAX] = {
 	 * characteristic by characteristic, in one statement.  What a review
 	 * was is taken from what its DELETE returned: a report or restore
 	 * that committed while the DELETE waited for the row is what it
-	 * sees, so a hidden review is never subtracted twice.  (The foreign
-	 * keys are checked at the end of the statement, when the children are
-	 * gone too.)  Aggregates are locked as a post locks them, product_meta
-	 * first, then characteristics (ch reads agg's output, so agg is done
-	 * before ch touches a row), each in key order: in the other order an
-	 * erasure and a post of the same product deadlocked (a 503 for the
-	 * post).  Every product touched is notified; the audit line counts
+	 * sees, so a hidden review is never subtracted twice.  Its reports
+	 * go by the foreign key's cascade, which sees the reports committed
+	 * while the DELETE waited (this statement's snapshot does not: a
+	 * DELETE of them here left one behind, and the key refused the
+	 * erasure).  Aggregates are locked in AFTER_META's order, each in key
+	 * order.  Every product touched is notified; the audit line counts
 	 * the reviews and never holds the address.
 	 */
 	[DB_ERASE] = { "erase",
@@ -504,8 +517,6 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "cr AS (DELETE FROM characteristic_reviews "
 	    "WHERE review_id IN (SELECT id FROM d) "
 	    "RETURNING review_id, characteristic_id, value), "
-	    "rr AS (DELETE FROM review_reports "
-	    "WHERE review_id IN (SELECT id FROM d)), "
 	    "ik AS (DELETE FROM idempotency_keys "
 	    "WHERE review_id IN (SELECT id FROM d)), "
 	    "agg AS (UPDATE product_meta m SET "
@@ -533,8 +544,7 @@ const struct db_sql db_sql[DB__MAX] = {
 	    "FROM (SELECT cr.characteristic_id, sum(cr.value) AS total, "
 	    "count(*) AS n FROM cr JOIN d ON d.id = cr.review_id "
 	    "WHERE NOT d.reported GROUP BY cr.characteristic_id "
-	    "ORDER BY cr.characteristic_id) s, "
-	    "(SELECT count(*) FROM agg) after_meta "
+	    "ORDER BY cr.characteristic_id) s, " AFTER_META " "
 	    "WHERE c.id = s.characteristic_id), "
 	    "au AS (INSERT INTO admin_audit (token, action, target) "
 	    "SELECT $2, 'erase', " REVIEWER_TARGET("c.n")
