@@ -37,8 +37,21 @@ req GET /metrics --interface 127.0.0.2
 expect_error "metrics from 127.0.0.2, not allowed: the 404 of an unknown path" 404 "not found"
 req OPTIONS /reviews -H 'Origin: https://shop.example' -H 'Access-Control-Request-Method: POST'
 [ "$STATUS" = 204 ] && [ -n "$(header Access-Control-Allow-Methods)" ] && ok "CORS preflight" || bad "CORS preflight: $STATUS"
+# Every header a client of Part 2 sends: keyed posts, conditional reads,
+# an admin token.
+req OPTIONS /admin/reviews/1/restore -H 'Origin: https://shop.example' -H 'Access-Control-Request-Method: PUT' \
+	-H 'Access-Control-Request-Headers: authorization, content-type, idempotency-key, if-none-match'
+allowed=$(header Access-Control-Allow-Headers | tr 'A-Z' 'a-z')
+missing=
+for h in authorization content-type idempotency-key if-none-match; do
+	[[ ", $allowed, " == *", $h, "* ]] || missing+=" $h"
+done
+[ "$STATUS" = 204 ] && [ -z "$missing" ] && ok "CORS preflight allows Authorization, Content-Type, Idempotency-Key, If-None-Match" ||
+	bad "CORS preflight: $STATUS, allowed '$allowed', missing$missing"
 req GET "/reviews?product_id=1" -H 'Origin: https://shop.example'
 [ -n "$(header Access-Control-Allow-Origin)" ] && ok "CORS header on responses" || bad "no CORS header"
+[ "$(header Access-Control-Expose-Headers)" = "ETag, Retry-After" ] && ok "a script on another origin may read ETag and Retry-After" ||
+	bad "Access-Control-Expose-Headers: '$(header Access-Control-Expose-Headers)'"
 
 # No token file configured: no admin API.  One worker of the stack's own
 # binary, started beside the pool without ADMIN_TOKENS_FILE and asked over
