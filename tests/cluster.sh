@@ -4,11 +4,12 @@
 # takes to reach the other hosts' caches, losing a host (its workers
 # stopped, then its link cut) while wrk reads and a client posts with
 # Idempotency-Keys, and changing worker counts under load.  Also how
-# every host's cache follows writes on the others, through faults of the
-# listener's path.  Needs BASE_URL,
-# DATABASE_URL, STACK_DIR and STACKCTL (tests/stackctl) of the running
-# stack and ACCESS_LOG (NGINX's access log, format "upstream" of
-# nginx.conf.in).  Speaks TAP (tests/lib.sh).
+# every host's cache follows writes on the others (Part 1's and Part 2's
+# answers; the merchant's removes, restores, responses and an erasure),
+# through faults of the listener's path.  Needs BASE_URL, DATABASE_URL,
+# STACK_DIR and STACKCTL (tests/stackctl) of the running stack and
+# ACCESS_LOG (NGINX's access log, format "upstream" of nginx.conf.in).
+# Speaks TAP (tests/lib.sh).
 set -uo pipefail
 . "$(dirname "$0")/lib.sh"
 : "${STACKCTL:?}" "${ACCESS_LOG:?}" "${STACK_DIR:?}"
@@ -163,17 +164,47 @@ part2_queries() {	# part2_queries PRODUCT: "PATH QUERY" lines
 	echo "/reviews product_id=$1&sort=rating_desc&rating=4&cursor=&count=2"
 	echo "/reviews/meta product_ids=$1,${cprods[0]}&stats=true"
 }
-part2_worst=0 part2_stale=0 part2_n=0
-for w in $(seq 0 29); do
-	p=${cprods[$((1 + w % (${#cprods[@]} - 1)))]}
-	mapfile -t qs < <(part2_queries "$p")
-	declare -A was=()
+# await_fresh T_ACK [SKIP]: ask every host each of qs ("PATH QUERY"
+# lines) until its answer differs from was[HOST.I], its answer before the
+# write answered at T_ACK (SKIP: the index of a query the write does not
+# change).  Counts the reads in fresh_n and those still stale after 1 s
+# in fresh_stale; fresh_worst: the most ms from T_ACK to the send of a
+# read that still got the old answer.  now[HOST.I]: the fresh answer.
+fresh_worst=0 fresh_stale=0 fresh_n=0
+declare -A was=() now=()
+await_fresh() {
+	local t_ack=$1 skip=${2:--1} h i t_req stale b
+	now=()
 	for h in "${hosts[@]}"; do
 		for i in "${!qs[@]}"; do
-			fcgi "$h" GET ${qs[$i]} >/dev/null	# cached now
+			[ "$i" = "$skip" ] && continue
+			stale=0
+			while :; do
+				t_req=$(now_ms)
+				[ $((t_req - t_ack)) -gt 1000 ] && { fresh_stale=$((fresh_stale + 1)); stale=1000; break; }
+				b=$(fcgi "$h" GET ${qs[$i]})
+				[ "$b" != "${was[$h.$i]}" ] && { now[$h.$i]=$b; break; }
+				stale=$((t_req - t_ack))
+			done
+			[ "$stale" -gt "$fresh_worst" ] && fresh_worst=$stale
+			fresh_n=$((fresh_n + 1))
+		done
+	done
+}
+warm() {	# warm: each host's answers to qs cached, and kept in was
+	local h i
+	was=()
+	for h in "${hosts[@]}"; do
+		for i in "${!qs[@]}"; do
+			fcgi "$h" GET ${qs[$i]} >/dev/null
 			was[$h.$i]=$(fcgi "$h" GET ${qs[$i]})
 		done
 	done
+}
+for w in $(seq 0 29); do
+	p=${cprods[$((1 + w % (${#cprods[@]} - 1)))]}
+	mapfile -t qs < <(part2_queries "$p")
+	warm
 	top=$(jq -r '.results[0].review_id // empty' <<<"${was[app1.0]}")
 	kind=$((w % 3))
 	[ -z "$top" ] && kind=0
@@ -185,26 +216,96 @@ for w in $(seq 0 29); do
 	esac
 	t_ack=$(now_ms)
 	case $STATUS in 201|204) ;; *) bad "part 2 write $w: $STATUS $BODY"; continue ;; esac
-	for h in "${hosts[@]}"; do
-		for i in "${!qs[@]}"; do
-			[ "$kind" = 1 ] && [ "$i" = 2 ] && continue
-			stale=0
-			while :; do
-				t_req=$(now_ms)
-				[ $((t_req - t_ack)) -gt 1000 ] && { part2_stale=$((part2_stale + 1)); stale=1000; break; }
-				[ "$(fcgi "$h" GET ${qs[$i]})" != "${was[$h.$i]}" ] && break
-				stale=$((t_req - t_ack))
-			done
-			[ "$stale" -gt "$part2_worst" ] && part2_worst=$stale
-			part2_n=$((part2_n + 1))
-		done
-	done
-	unset was
+	# A helpful vote changes no meta.
+	if [ "$kind" = 1 ]; then await_fresh "$t_ack" 2; else await_fresh "$t_ack"; fi
 done
-echo "numbers: Part 2 answers (filtered list, cursor page, batch meta with stats): $part2_n read back on every host after 30 writes; the latest stale answer came $part2_worst ms after its write"
-[ "$part2_stale" = 0 ] && [ "$part2_worst" -le 100 ] &&
-	ok "filtered lists, cursor pages and batch meta are fresh on every host within 100 ms of a write (worst $part2_worst ms over $part2_n reads)" ||
-	bad "Part 2 answers: $part2_stale still stale after 1 s, worst $part2_worst ms"
+echo "numbers: Part 2 answers (filtered list, cursor page, batch meta with stats): $fresh_n read back on every host after 30 writes; the latest stale answer came $fresh_worst ms after its write"
+[ "$fresh_stale" = 0 ] && [ "$fresh_worst" -le 100 ] &&
+	ok "filtered lists, cursor pages and batch meta are fresh on every host within 100 ms of a write (worst $fresh_worst ms over $fresh_n reads)" ||
+	bad "Part 2 answers: $fresh_stale still stale after 1 s, worst $fresh_worst ms"
+
+# --- the merchant's writes follow on every host ----------------------------
+# Through the load balancer, with a token of the stack's: a review removed,
+# restored and answered, each write read back on every host (its list and
+# its meta with stats) within the same bound; after the restore, every
+# host answers exactly what it answered before the remove.  Then an
+# erasure: no answer any host gives, of every kind cached on every host
+# before it, holds a review of the erased reviewer.
+TOKEN=$(env -u DATABASE_URL "$ROOT/spawn/stack" admin-token cluster 2>"$TMP/token.err")
+[[ "$TOKEN" =~ ^[A-Za-z0-9_-]{40,}$ ]] || bail_out "spawn/stack admin-token: $(tr '\n' ' ' <"$TMP/token.err")"
+AUTH=(-H "Authorization: Bearer $TOKEN")
+fresh_worst=0 fresh_stale=0 fresh_n=0 restored_ok=1 mod_bad=
+for r in $(seq 1 8); do
+	p=${cprods[$r]}
+	qs=("/reviews product_id=$p&sort=newest&count=3" "/reviews/meta product_id=$p&stats=true")
+	warm
+	declare -A orig=()
+	for k in "${!was[@]}"; do orig[$k]=${was[$k]}; done
+	t=$(jq -r '.results[0].review_id // empty' <<<"${was[app1.0]}")
+	[ -n "$t" ] || { bad "no published review of product $p"; continue; }
+	for w in remove restore response; do
+		case $w in
+		response) req PUT "/admin/reviews/$t/response" "${AUTH[@]}" -H 'Content-Type: application/json' \
+			--data-binary "{\"response\":\"Thank you, $RUN $r\"}" ;;
+		*) req PUT "/admin/reviews/$t/$w" "${AUTH[@]}" ;;
+		esac
+		t_ack=$(now_ms)
+		[ "$STATUS" = 204 ] || { mod_bad+=" $w $t: $STATUS $BODY"; continue; }
+		# A response is in the list only.
+		if [ "$w" = response ]; then await_fresh "$t_ack" 1; else await_fresh "$t_ack"; fi
+		if [ "$w" = restore ]; then
+			for k in "${!orig[@]}"; do [ "${now[$k]:-}" = "${orig[$k]}" ] || restored_ok=0; done
+		fi
+		for k in "${!now[@]}"; do was[$k]=${now[$k]}; done
+	done
+	unset orig
+done
+echo "numbers: the merchant's writes (8 removes, restores and responses): $fresh_n answers read back on every host; the latest stale answer came $fresh_worst ms after its write"
+[ -z "$mod_bad" ] && ok "every remove, restore and response answered 204" || bad "merchant's writes:$mod_bad"
+[ "$fresh_stale" = 0 ] && [ "$fresh_worst" -le 100 ] &&
+	ok "removes, restores and responses are in every host's lists and meta within 100 ms (worst $fresh_worst ms over $fresh_n reads)" ||
+	bad "merchant's writes: $fresh_stale answers still stale after 1 s, worst $fresh_worst ms"
+[ "$restored_ok" = 1 ] && ok "a restored review: every host answers its list and meta exactly as before the remove" ||
+	bad "after a restore, a host's list or meta differs from before the remove"
+
+E="cluster-erase-$RUN@example.com" p=${cprods[10]} p2=${cprods[11]}
+ids=()
+for q in "$p 5" "$p 1" "$p2 3"; do
+	read -r pp rating <<<"$q"
+	post "$(jq -cn --arg r "$RUN" --arg e "$E" --argjson p "$pp" --argjson k "$rating" '{product_id: $p, rating: $k, body: ("erase " + $r + " " + ("z" * 40)),
+		summary: "erase me", recommend: false, name: "x", email: $e, photos: ["https://img.example/erase.jpg"]}')"
+	[ "$STATUS" = 201 ] && ids+=("$(jq -r .review_id <<<"$BODY")") || bad "posting the erased reviewer's review: $STATUS $BODY"
+done
+qs=()
+for s in newest helpful relevant rating_desc rating_asc; do qs+=("/reviews product_id=$p&sort=$s&count=100"); done
+qs+=("/reviews product_id=$p&sort=newest&rating=1,5&has_photos=true&count=5"
+	"/reviews product_id=$p&sort=newest&cursor=&count=1"
+	"/reviews product_id=$p2&sort=relevant&count=100"
+	"/reviews/meta product_id=$p&stats=true"
+	"/reviews/meta product_ids=$p,$p2&stats=true")
+warm
+held=0
+for k in "${!was[@]}"; do
+	for id in "${ids[@]}"; do grep -q "\"review_id\":$id[,}]" <<<"${was[$k]}" && held=$((held + 1)); done
+done
+fresh_worst=0 fresh_stale=0 fresh_n=0
+req POST /admin/reviewers/erase "${AUTH[@]}" -H 'Content-Type: application/json' --data-binary "{\"email\":\"$E\"}"
+t_ack=$(now_ms)
+[ "$STATUS $BODY" = '200 {"deleted":3}' ] && ok "the erasure through the load balancer: {\"deleted\":3}" || bad "erasure: $STATUS $BODY"
+await_fresh "$t_ack"
+left=0
+for h in "${hosts[@]}"; do
+	for i in "${!qs[@]}"; do
+		b=$(fcgi "$h" GET ${qs[$i]})
+		for id in "${ids[@]}"; do grep -q "\"review_id\":$id[,}]" <<<"$b" && left=$((left + 1)); done
+	done
+done
+echo "numbers: an erasure: ${#qs[@]} answers on each host held its reviews $held times before; after it, the latest stale answer came $fresh_worst ms after it"
+# Held before: on each host, five sorts with both reviews of p, the
+# filtered list with both, the cursor page with the newest, p2's list.
+[ "$held" = $((3 * (5 * 2 + 2 + 1 + 1))) ] && [ "$fresh_stale" = 0 ] && [ "$fresh_worst" -le 100 ] && [ "$left" = 0 ] &&
+	ok "an erasure: every cached answer of every host (lists of each sort, filtered, cursor, meta, batch meta) fresh within 100 ms (worst $fresh_worst ms), none holds an erased review" ||
+	bad "an erasure: $held held before, $fresh_stale stale after 1 s, worst $fresh_worst ms, $left answers still hold an erased review"
 
 # The same body has the same ETag on every host.
 tags=$(for h in "${hosts[@]}"; do fcgi_head "$h" /reviews/meta "product_id=${cprods[0]}" | sed -n 's/^ETag: //p'; done | sort -u | wc -l)
