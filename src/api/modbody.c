@@ -7,8 +7,7 @@
 #include "post.h"
 #include "valid.h"
 
-/* The reasons a report may give (the CHECK on review_reports.reason). */
-static const char *const modbody_reasons[] = {
+const char *const modbody_reasons[MODBODY_NREASONS] = {
 	"spam", "offensive", "off_topic", "fake", "privacy", "other"
 };
 
@@ -21,7 +20,7 @@ modbody_reason(const char *s)
 {
 	size_t	 i;
 
-	for (i = 0; i < sizeof(modbody_reasons) / sizeof(modbody_reasons[0]); i++)
+	for (i = 0; i < MODBODY_NREASONS; i++)
 		if (strcmp(s, modbody_reasons[i]) == 0)
 			return modbody_reasons[i];
 	return NULL;

@@ -12,6 +12,14 @@
 
 struct cJSON;
 
+/*
+ * The reasons a report may give (API.md; the CHECK on
+ * review_reports.reason), in the order the queue lists and counts them
+ * (queue.c, sql.c's QUEUE_TALLY): change all three.
+ */
+#define MODBODY_NREASONS	6
+extern const char *const	 modbody_reasons[MODBODY_NREASONS];
+
 #define MODBODY_NOTE_MAX	500	/* characters of a report's note */
 #define MODBODY_RESPONSE_MAX	1000	/* characters of a response */
 

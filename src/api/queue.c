@@ -1,15 +1,13 @@
-#include <inttypes.h>
-#include <stdio.h>
 #include <stdlib.h>
 
 #include <cjson/cJSON.h>
 
-#include "db.h"
-#include "http.h"
 #include "json.h"
 #include "list.h"
+#include "modbody.h"
 #include "queue.h"
 #include "router.h"
+#include "rows.h"
 
 const struct route_param queue_params[QUEUE__NARGS] = {
 	[QUEUE_STATUS] = { "status", VALID_QUEUE_STATUS, "open", 0, 0 },
@@ -17,16 +15,8 @@ const struct route_param queue_params[QUEUE__NARGS] = {
 	[QUEUE_COUNT] = { "count", VALID_ADMIN_COUNT, "20", 0, 0 },
 };
 
-/*
- * The reasons a report may give (API.md), in the order an answer lists
- * them and DB_QUEUE_* counts them (sql.c's QUEUE_TALLY): change both.
- */
-static const char *const queue_reasons[] = {
-	"spam", "offensive", "off_topic", "fake", "privacy", "other"
-};
-
-_Static_assert(sizeof(queue_reasons) / sizeof(queue_reasons[0]) ==
-    QUEUE_COL_FIRST - QUEUE_COL_REASONS, "one column per reason");
+_Static_assert(MODBODY_NREASONS == QUEUE_COL_FIRST - QUEUE_COL_REASONS,
+    "one column per reason");
 
 static int64_t
 queue_int(const PGresult *res, int row, int col)
@@ -73,9 +63,9 @@ queue_item(const PGresult *res, int row, int *next)
 	    (reasons = cJSON_AddObjectToObject(item, "reasons")) == NULL)
 		goto fail;
 	/* Only the reasons given, so a moderator reads the tally at once. */
-	for (i = 0; i < sizeof(queue_reasons) / sizeof(queue_reasons[0]); i++)
+	for (i = 0; i < MODBODY_NREASONS; i++)
 		if ((k = queue_int(res, row, QUEUE_COL_REASONS + (int)i)) > 0 &&
-		    cJSON_AddNumberToObject(reasons, queue_reasons[i],
+		    cJSON_AddNumberToObject(reasons, modbody_reasons[i],
 		    (double)k) == NULL)
 			goto fail;
 	if (queue_date(item, "first_reported", res, row, QUEUE_COL_FIRST) == NULL ||
@@ -101,37 +91,7 @@ fail:
 struct answer
 queue_get(struct route_ctx *ctx)
 {
-	char		 count[16], offset[24];
-	const char	*params[PAGE__NPARAMS] = {
-		[PAGE_PARAM_COUNT] = count,
-		[PAGE_PARAM_OFFSET] = offset,
-	};
-	const char	*out = NULL;
-	int64_t		 page = ctx->num[QUEUE_PAGE], n = ctx->num[QUEUE_COUNT];
-	PGresult	*res;
-	cJSON		*root, *results, *item;
-	size_t		 len = 0;
-	int		 status, row, rows;
-
-	snprintf(count, sizeof(count), "%" PRId64, n);
-	snprintf(offset, sizeof(offset), "%" PRId64, (page - 1) * n);
-	if ((res = db_run(ctx->num[QUEUE_STATUS] == 0 ? DB_QUEUE_OPEN :
-	    DB_QUEUE_CLOSED, params, &status)) == NULL)
-		return answer_failure(status);
-	rows = PQntuples(res);
-	if ((root = cJSON_CreateObject()) == NULL ||
-	    cJSON_AddNumberToObject(root, "page", (double)(page - 1)) == NULL ||
-	    cJSON_AddNumberToObject(root, "count", (double)n) == NULL ||
-	    (results = cJSON_AddArrayToObject(root, "results")) == NULL)
-		goto out;
-	for (row = 0; row < rows; ) {
-		if ((item = queue_item(res, row, &row)) == NULL)
-			goto out;
-		cJSON_AddItemToArray(results, item);
-	}
-	out = json_render(root, &len);
-out:
-	cJSON_Delete(root);
-	PQclear(res);
-	return out != NULL ? answer_json(200, out, len) : answer_failure(500);
+	return rows_page(ctx->num[QUEUE_STATUS] == 0 ? DB_QUEUE_OPEN :
+	    DB_QUEUE_CLOSED, ctx->num[QUEUE_PAGE], ctx->num[QUEUE_COUNT],
+	    queue_item);
 }

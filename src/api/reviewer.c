@@ -11,6 +11,7 @@
 #include "json.h"
 #include "reviewer.h"
 #include "router.h"
+#include "rows.h"
 
 static int64_t
 reviewer_int(const PGresult *res, int row, int col)
@@ -127,24 +128,17 @@ reviewer_export(struct route_ctx *ctx)
 	};
 	const char	*out = NULL;
 	PGresult	*res;
-	cJSON		*root, *results, *item;
+	cJSON		*root, *results;
 	size_t		 len = 0;
-	int		 status, row, rows;
+	int		 status;
 
 	if ((res = db_run(DB_EXPORT, params, &status)) == NULL)
 		return answer_failure(status);
-	rows = PQntuples(res);
-	if ((root = cJSON_CreateObject()) == NULL ||
-	    cJSON_AddStringToObject(root, "email", ctx->email) == NULL ||
-	    (results = cJSON_AddArrayToObject(root, "results")) == NULL)
-		goto out;
-	for (row = 0; row < rows; ) {
-		if ((item = reviewer_item(res, row, &row)) == NULL)
-			goto out;
-		cJSON_AddItemToArray(results, item);
-	}
-	out = json_render(root, &len);
-out:
+	if ((root = cJSON_CreateObject()) != NULL &&
+	    cJSON_AddStringToObject(root, "email", ctx->email) != NULL &&
+	    (results = cJSON_AddArrayToObject(root, "results")) != NULL &&
+	    rows_array(results, res, reviewer_item) == 0)
+		out = json_render(root, &len);
 	cJSON_Delete(root);
 	PQclear(res);
 	return out != NULL ? answer_json(200, out, len) : answer_failure(500);
