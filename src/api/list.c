@@ -11,11 +11,10 @@
 #include "http.h"
 #include "json.h"
 #include "list.h"
+#include "metrics.h"
 #include "readcache.h"
+#include "reviewset.h"
 #include "router.h"
-
-/* Each helpful vote counts as thirty days (in ms) of recency (API.md). */
-#define LIST_VOTE_MS	2592000000LL
 
 const struct route_param list_params[LIST__NARGS] = {
 	[LIST_PRODUCT] = { "product_id", VALID_PRODUCT_ID, NULL, 0, 0 },
@@ -141,19 +140,19 @@ list_review(cJSON *results, const PGresult *res, int row)
 	return next;
 }
 
-/* The cursor after the review on row of a list in key's order. */
+/*
+ * The cursor after a review (its id, rating, date and votes) of a list in
+ * key's order.
+ */
 static void
-list_next(const struct cache_key *key, const PGresult *res, int row,
-    struct cursor *c)
+list_next(const struct cache_key *key, int32_t id, int64_t rating,
+    int64_t date, int64_t votes, struct cursor *c)
 {
-	int64_t	 date = list_int(res, row, LIST_COL_DATE);
-	int64_t	 votes = list_int(res, row, LIST_COL_HELPFULNESS);
-
 	c->sort = key->sort;
 	c->ratings = key->ratings;
 	c->photos = key->photos;
 	c->product = key->product;
-	c->id = (int32_t)list_int(res, row, LIST_COL_ID);
+	c->id = id;
 	c->b = 0;
 	switch (key->sort) {
 	case SORT_NEWEST:
@@ -167,10 +166,45 @@ list_next(const struct cache_key *key, const PGresult *res, int row,
 		c->a = date + LIST_VOTE_MS * votes;
 		break;
 	default:
-		c->a = list_int(res, row, LIST_COL_RATING);
+		c->a = rating;
 		c->b = date;
 		break;
 	}
+}
+
+/*
+ * The answer's envelope for key, its results to fill: by page, or by
+ * cursor (next_cursor follows the results).  Returns a tree the caller
+ * frees, or NULL when memory runs out.
+ */
+static cJSON *
+list_root(const struct cache_key *key, const char *product, cJSON **results)
+{
+	cJSON	*root;
+
+	if ((root = cJSON_CreateObject()) == NULL ||
+	    cJSON_AddStringToObject(root, "product", product) == NULL ||
+	    (!key->cursor && cJSON_AddNumberToObject(root, "page",
+	    (double)(key->page - 1)) == NULL) ||
+	    cJSON_AddNumberToObject(root, "count", (double)key->count) == NULL ||
+	    (*results = cJSON_AddArrayToObject(root, "results")) == NULL) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	return root;
+}
+
+/* A cursor answer's next_cursor: the cursor after c, or null (NULL). */
+static int
+list_add_next(cJSON *root, const struct cursor *c)
+{
+	char	 token[CURSOR_LEN + 1];
+
+	if (c == NULL)
+		return cJSON_AddNullToObject(root, "next_cursor") != NULL ? 0 : -1;
+	cursor_encode(c, token);
+	return cJSON_AddStringToObject(root, "next_cursor", token) != NULL ?
+	    0 : -1;
 }
 
 /*
@@ -183,18 +217,12 @@ static cJSON *
 list_tree(const struct cache_key *key, const char *product,
     const PGresult *res)
 {
-	char		 token[CURSOR_LEN + 1];
 	struct cursor	 next;
 	cJSON		*root, *results;
 	int		 row, last = -1, done = 0, n = PQntuples(res);
 
-	if ((root = cJSON_CreateObject()) == NULL ||
-	    cJSON_AddStringToObject(root, "product", product) == NULL ||
-	    (!key->cursor && cJSON_AddNumberToObject(root, "page",
-	    (double)(key->page - 1)) == NULL) ||
-	    cJSON_AddNumberToObject(root, "count", (double)key->count) == NULL ||
-	    (results = cJSON_AddArrayToObject(root, "results")) == NULL)
-		goto fail;
+	if ((root = list_root(key, product, &results)) == NULL)
+		return NULL;
 	for (row = 0; row < n && done < key->count; done++) {
 		last = row;
 		if ((row = list_review(results, res, row)) < 0)
@@ -202,17 +230,125 @@ list_tree(const struct cache_key *key, const char *product,
 	}
 	if (!key->cursor)
 		return root;
-	if (row < n) {
-		list_next(key, res, last, &next);
-		cursor_encode(&next, token);
-		if (cJSON_AddStringToObject(root, "next_cursor", token) == NULL)
-			goto fail;
-	} else if (cJSON_AddNullToObject(root, "next_cursor") == NULL)
+	if (row < n)
+		list_next(key, (int32_t)list_int(res, last, LIST_COL_ID),
+		    list_int(res, last, LIST_COL_RATING),
+		    list_int(res, last, LIST_COL_DATE),
+		    list_int(res, last, LIST_COL_HELPFULNESS), &next);
+	if (list_add_next(root, row < n ? &next : NULL) < 0)
 		goto fail;
 	return root;
 fail:
 	cJSON_Delete(root);
 	return NULL;
+}
+
+/*
+ * The same from the product's set of reviews: its texts as they are
+ * (cJSON prints a raw item verbatim), so the bytes are those list_tree
+ * makes of the statement's rows.
+ */
+static cJSON *
+list_set_tree(const struct cache_key *key, const char *product,
+    const struct reviewset *s)
+{
+	struct reviewset_page		 page;
+	const struct reviewset_item	*last;
+	struct cursor			 next;
+	cJSON				*root, *results, *r;
+	int				 i;
+
+	reviewset_select(s, key, &page);
+	if ((root = list_root(key, product, &results)) == NULL)
+		return NULL;
+	for (i = 0; i < page.n; i++) {
+		if ((r = cJSON_CreateRaw(reviewset_json(s, page.item[i]))) == NULL)
+			goto fail;
+		cJSON_AddItemToArray(results, r);
+	}
+	if (!key->cursor)
+		return root;
+	if (page.more) {
+		last = page.item[page.n - 1];
+		list_next(key, last->id, last->rating, last->date, last->votes,
+		    &next);
+	}
+	if (list_add_next(root, page.more ? &next : NULL) < 0)
+		goto fail;
+	return root;
+fail:
+	cJSON_Delete(root);
+	return NULL;
+}
+
+/*
+ * The answer for key from the product's set of reviews, stored under
+ * ticket: 1 with *ans set (a 500 when memory runs out), or 0 when the
+ * product's lists are not in a set (more than REVIEWSET_MAX reviews, or
+ * the cache is off) and the statement of the list must be asked.  A
+ * product with no entry yet gets one: its newest REVIEWSET_MAX + 1
+ * reviews in one query, the one a Part 1 list by newest runs.
+ */
+static int
+list_from_set(const struct cache_key *key, uint64_t ticket,
+    const char *product, struct answer *ans)
+{
+	static union {
+		struct reviewset	 s;
+		char			 b[CACHE_ENTRY_MAX];
+	}			 built;
+	const struct cache_key	 skey = {
+		.kind = CACHE_SET,
+		.product = key->product,
+	};
+	char			 count[16], offset[] = "0";
+	const char		*params[LIST__NPARAMS] = {
+		[LIST_PARAM_PRODUCT] = product,
+		[LIST_PARAM_COUNT] = count,
+		[LIST_PARAM_OFFSET] = offset,
+	};
+	const struct reviewset	*s;
+	const char		*data, *out = NULL;
+	PGresult		*res;
+	cJSON			*root;
+	uint64_t		 unused;
+	size_t			 len;
+	int			 status, rc;
+
+	if (ticket == 0)
+		return 0;
+	if ((data = cache_get(&skey, &len, &unused)) != NULL &&
+	    reviewset_valid(data, len)) {
+		s = (const struct reviewset *)data;
+		if (s->n != REVIEWSET_BIG)
+			metrics_count(METRICS_SET_HIT);
+	} else {
+		metrics_count(METRICS_SET_MISS);
+		snprintf(count, sizeof(count), "%d", REVIEWSET_MAX + 1);
+		if ((res = db_run(DB_LIST_NEWEST, params, &status)) == NULL) {
+			*ans = answer_failure(status);
+			return 1;
+		}
+		rc = reviewset_build(res, &built, sizeof(built), &len);
+		PQclear(res);
+		if (rc < 0) {
+			*ans = answer_failure(500);
+			return 1;
+		}
+		if (rc > 0)
+			len = reviewset_big(&built);
+		cache_put(&skey, ticket, built.b, len, 0);
+		s = &built.s;
+	}
+	if (s->n == REVIEWSET_BIG)
+		return 0;
+	if ((root = list_set_tree(key, product, s)) != NULL &&
+	    (out = json_render(root, &len)) != NULL)
+		*ans = readcache_put(key, ticket, out, len);
+	cJSON_Delete(root);
+	if (out == NULL)
+		*ans = answer_failure(500);
+	return 1;
 }
 
 /*
@@ -282,6 +418,8 @@ list_get(struct route_ctx *ctx)
 	if (readcache_get(&key, &ans, &ticket))
 		return ans;
 	snprintf(product, sizeof(product), "%" PRId32, key.product);
+	if (list_from_set(&key, ticket, product, &ans))
+		return ans;
 	/* By cursor: one review more says whether there is a next page. */
 	snprintf(count, sizeof(count), "%" PRId32, key.count + key.cursor);
 	snprintf(offset, sizeof(offset), "%" PRId64,

@@ -8,6 +8,9 @@
 
 struct cJSON;
 
+/* Each helpful vote counts as thirty days (in ms) of recency (API.md). */
+#define LIST_VOTE_MS	2592000000LL
+
 /* Its query parameters: indexes of list_params and of route_ctx's
  * arg/num. */
 enum list_arg {

@@ -228,8 +228,14 @@ metrics_get(struct route_ctx *ctx)
 	    "Reads answered from the response cache.",
 	    (double)sum.counters[METRICS_CACHE_HIT]);
 	metrics_single("reviews_cache_misses_total", "counter",
-	    "Reads that had to ask the database.",
+	    "Reads whose answer was not in the cache.",
 	    (double)sum.counters[METRICS_CACHE_MISS]);
+	metrics_single("reviews_cache_set_hits_total", "counter",
+	    "Of those, lists made from their product's cached reviews.",
+	    (double)sum.counters[METRICS_SET_HIT]);
+	metrics_single("reviews_cache_set_misses_total", "counter",
+	    "Product review sets fetched from the database.",
+	    (double)sum.counters[METRICS_SET_MISS]);
 	metrics_single("reviews_cache_invalidations_total", "counter",
 	    "Products invalidated by the listener (writes on any app server).",
 	    (double)st.invalidations);

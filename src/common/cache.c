@@ -11,7 +11,7 @@
 #include "clock.h"
 #include "hash.h"
 
-#define CACHE_MAGIC	0x52564333u	/* "RVC3" */
+#define CACHE_MAGIC	0x52564334u	/* "RVC4" */
 #define CACHE_GENS	(1u << 20)	/* product generation counters */
 #define CACHE_SLOT	4096		/* bytes per slot, header included */
 #define CACHE_METRICS	(1u << 20)	/* bytes for the workers' metrics */
@@ -46,6 +46,7 @@ struct cache_slot {
 #define CACHE_DATA_MAX	(sizeof(((struct cache_slot *)0)->data))
 
 _Static_assert(sizeof(struct cache_slot) == CACHE_SLOT, "slot layout");
+_Static_assert(CACHE_DATA_MAX == CACHE_ENTRY_MAX, "cache.h's entry size");
 _Static_assert(sizeof(struct cache_head) <= CACHE_SLOT, "head layout");
 
 static struct cache_head	*cache_head;

@@ -33,7 +33,7 @@
  * what a kind does not use is zero).
  */
 struct cache_key {
-	uint8_t		 kind;		/* CACHE_LIST or CACHE_META */
+	uint8_t		 kind;		/* CACHE_LIST, CACHE_META, CACHE_SET */
 	uint8_t		 sort;		/* lists: enum valid_sort */
 	uint8_t		 ratings;	/* lists: VALID_RATINGS bits */
 	uint8_t		 photos;	/* lists: enum cursor_photos */
@@ -48,7 +48,14 @@ struct cache_key {
 	int64_t		 b;
 };
 
-enum { CACHE_LIST = 1, CACHE_META = 2 };
+/*
+ * Kinds of entries: a list's answer, a meta answer, a product's set of
+ * reviews (src/api/reviewset.h: lists are made from it).
+ */
+enum { CACHE_LIST = 1, CACHE_META = 2, CACHE_SET = 3 };
+
+/* The most bytes an entry holds (a slot, less its header). */
+#define CACHE_ENTRY_MAX	4024
 
 /* Host-wide counters of the listener and the cache, for /metrics. */
 struct cache_stats {
