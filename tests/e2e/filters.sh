@@ -24,6 +24,7 @@ if [ "$PAD" = 0 ]; then
 else
 	e2e_header filters-big "the same with $PAD more reviews: every list its own statement's answer"
 	F=1900000014
+	EXCHANGE_SUITE=e2e-filters-big	# (run as filters.sh)
 fi
 
 # The fixture: name|rating|day (after D)|ms (after that day)|votes|photos|reported.
