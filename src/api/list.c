@@ -295,12 +295,8 @@ list_from_set(const struct cache_key *key, uint64_t ticket,
 {
 	static union {
 		struct reviewset	 s;
-		char			 b[CACHE_ENTRY_MAX];
-	}			 built;
-	const struct cache_key	 skey = {
-		.kind = CACHE_SET,
-		.product = key->product,
-	};
+		char			 b[REVIEWSET_BYTES];
+	}			 buf;
 	char			 count[16], offset[] = "0";
 	const char		*params[LIST__NPARAMS] = {
 		[LIST_PARAM_PRODUCT] = product,
@@ -308,18 +304,15 @@ list_from_set(const struct cache_key *key, uint64_t ticket,
 		[LIST_PARAM_OFFSET] = offset,
 	};
 	const struct reviewset	*s;
-	const char		*data, *out = NULL;
+	const char		*out = NULL;
 	PGresult		*res;
 	cJSON			*root;
-	uint64_t		 unused;
 	size_t			 len;
 	int			 status, rc;
 
 	if (ticket == 0)
 		return 0;
-	if ((data = cache_get(&skey, &len, &unused)) != NULL &&
-	    reviewset_valid(data, len)) {
-		s = (const struct reviewset *)data;
+	if ((s = reviewset_get(key->product, &buf)) != NULL) {
 		if (s->n != REVIEWSET_BIG)
 			metrics_count(METRICS_SET_HIT);
 	} else {
@@ -329,16 +322,16 @@ list_from_set(const struct cache_key *key, uint64_t ticket,
 			*ans = answer_failure(status);
 			return 1;
 		}
-		rc = reviewset_build(res, &built, sizeof(built), &len);
+		rc = reviewset_build(res, &buf, sizeof(buf), &len);
 		PQclear(res);
 		if (rc < 0) {
 			*ans = answer_failure(500);
 			return 1;
 		}
 		if (rc > 0)
-			len = reviewset_big(&built);
-		cache_put(&skey, ticket, built.b, len, 0);
-		s = &built.s;
+			len = reviewset_big(&buf);
+		reviewset_put(key->product, ticket, &buf, len);
+		s = &buf.s;
 	}
 	if (s->n == REVIEWSET_BIG)
 		return 0;

@@ -5,6 +5,7 @@
 
 #include "cursor.h"
 #include "db.h"
+#include "hash.h"
 #include "json.h"
 #include "list.h"
 #include "reviewset.h"
@@ -218,4 +219,74 @@ reviewset_select(const struct reviewset *s, const struct cache_key *key,
 	for (page->n = 0; from < n && page->n < key->count; from++)
 		page->item[page->n++] = kept[from];
 	page->more = from < n;
+}
+
+/*
+ * The set of product in the cache, assembled at buf (REVIEWSET_BYTES,
+ * aligned for a struct reviewset) from its entries, or NULL when any of
+ * them is missing, no longer current, or of another set.
+ */
+const struct reviewset *
+reviewset_get(int32_t product, void *buf)
+{
+	struct cache_key	 key = { .kind = CACHE_SET, .product = product };
+	struct reviewset_chunk	 h, first;
+	const char		*data;
+	uint64_t		 unused;
+	size_t			 len, part;
+	int			 i;
+
+	for (i = 0; i == 0 || i < first.chunks; i++) {
+		key.page = i;
+		if ((data = cache_get(&key, &len, &unused)) == NULL ||
+		    len < sizeof(h))
+			return NULL;
+		memcpy(&h, data, sizeof(h));
+		if (i == 0) {
+			first = h;
+			if (h.chunks < 1 || h.chunks > REVIEWSET_CHUNKS ||
+			    h.total > (size_t)h.chunks * REVIEWSET_PART ||
+			    h.total <= (size_t)(h.chunks - 1) * REVIEWSET_PART)
+				return NULL;
+		} else if (h.hash != first.hash || h.total != first.total ||
+		    h.chunks != first.chunks)
+			return NULL;
+		part = i < first.chunks - 1 ? REVIEWSET_PART :
+		    first.total - (size_t)i * REVIEWSET_PART;
+		if (h.index != i || len != sizeof(h) + part)
+			return NULL;
+		memcpy((char *)buf + (size_t)i * REVIEWSET_PART,
+		    data + sizeof(h), part);
+	}
+	if (!reviewset_valid(buf, first.total) ||
+	    hash_bytes(buf, first.total) != first.hash)
+		return NULL;
+	return buf;
+}
+
+/* Store the set (len bytes at set) of product, computed under ticket. */
+void
+reviewset_put(int32_t product, uint64_t ticket, const void *set, size_t len)
+{
+	struct cache_key	 key = { .kind = CACHE_SET, .product = product };
+	struct reviewset_chunk	 h;
+	char			 entry[CACHE_ENTRY_MAX];
+	size_t			 part;
+	int			 i;
+
+	if (len == 0 || len > REVIEWSET_BYTES)
+		return;
+	h.hash = hash_bytes(set, len);
+	h.total = (uint32_t)len;
+	h.chunks = (uint16_t)((len + REVIEWSET_PART - 1) / REVIEWSET_PART);
+	for (i = 0; i < h.chunks; i++) {
+		h.index = (uint16_t)i;
+		part = i < h.chunks - 1 ? REVIEWSET_PART :
+		    len - (size_t)i * REVIEWSET_PART;
+		memcpy(entry, &h, sizeof(h));
+		memcpy(entry + sizeof(h), (const char *)set +
+		    (size_t)i * REVIEWSET_PART, part);
+		key.page = i;
+		cache_put(&key, ticket, entry, sizeof(h) + part, 0);
+	}
 }

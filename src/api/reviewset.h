@@ -8,7 +8,7 @@
  * product with more reviews gets a marker instead, and its lists are asked
  * of the database, each by its own statement, as before.
  *
- * The entry: a struct reviewset, its items, then their JSON texts.  It is
+ * A set: a struct reviewset, its items, then their JSON texts.  It is
  * plain data (offsets, no pointers), valid in any worker's copy.
  */
 #ifndef REVIEWSET_H
@@ -21,8 +21,24 @@
 
 #include "cache.h"
 
-#define REVIEWSET_MAX	24		/* reviews in a set, at most */
+#define REVIEWSET_MAX	60		/* reviews in a set, at most */
 #define REVIEWSET_BIG	UINT32_MAX	/* n of a product with more */
+
+/*
+ * A set takes up to REVIEWSET_CHUNKS cache entries (a 4 KB slot holds a
+ * product of about eight reviews; four, nine in ten products), each
+ * headed by a struct reviewset_chunk: the entries of one set say so by
+ * the same hash of the whole, so a set is only read whole.
+ */
+#define REVIEWSET_CHUNKS	4
+struct reviewset_chunk {
+	uint64_t	 hash;		/* of the whole set */
+	uint32_t	 total;		/* its bytes */
+	uint16_t	 index;		/* this entry's place, from 0 */
+	uint16_t	 chunks;	/* how many entries */
+};
+#define REVIEWSET_PART	(CACHE_ENTRY_MAX - sizeof(struct reviewset_chunk))
+#define REVIEWSET_BYTES	(REVIEWSET_CHUNKS * REVIEWSET_PART)
 
 /* A review: what its lists sort and filter on, and its JSON. */
 struct reviewset_item {
@@ -55,5 +71,7 @@ void	 reviewset_select(const struct reviewset *, const struct cache_key *,
 	    struct reviewset_page *);
 const char *reviewset_json(const struct reviewset *,
 	    const struct reviewset_item *);
+const struct reviewset *reviewset_get(int32_t, void *);
+void	 reviewset_put(int32_t, uint64_t, const void *, size_t);
 
 #endif

@@ -7,24 +7,27 @@
 # own table below (sorted by jq), never from the service.  Then: a Part 1
 # request unchanged, all five ratings the same as none, bad values, and
 # cached filtered and cursor answers fresh after each kind of write.
-# The fixture has fewer reviews than a product's cached set holds
-# (src/api/reviewset.h), so its lists are made from the set; with
-# FILTERS_PAD=N (filters-big.sh) it has N more, too many for a set, and
-# the same combinations are the answers of each list's own statement (the
-# part after the cursor walks is this file's alone).
+# The fixture's lists are made from the product's cached set of reviews
+# (src/api/reviewset.h), one cache entry; with FILTERS_PAD=N it has N
+# more reviews: filters-chunked.sh, a set of several entries, and
+# filters-big.sh, too many for a set, where the same combinations are the
+# answers of each list's own statement (FILTERS_SET=0).  The part after
+# the cursor walks is this file's alone.
 # Needs BASE_URL and DATABASE_URL; starts from tests/e2e/fixtures.sh.
 # Speaks TAP (tests/lib.sh).
 set -uo pipefail
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/fixtures.sh"
-PAD=${FILTERS_PAD:-0}
+PAD=${FILTERS_PAD:-0} FROM_SET=${FILTERS_SET:-1}
 if [ "$PAD" = 0 ]; then
 	e2e_header filters "rating, has_photos, rating sorts, cursor paging: every combination exact"
 	F=1900000010	# this file's product (fixtures.sh removes it at each start)
 else
-	e2e_header filters-big "the same with $PAD more reviews: every list its own statement's answer"
-	F=1900000014
-	EXCHANGE_SUITE=e2e-filters-big	# (run as filters.sh)
+	# (run as filters.sh)
+	[ "$FROM_SET" = 1 ] && EXCHANGE_SUITE=e2e-filters-chunked F=1900000015 ||
+		EXCHANGE_SUITE=e2e-filters-big F=1900000014
+	e2e_header "${EXCHANGE_SUITE#e2e-}" "the same with $PAD more reviews, lists $([ "$FROM_SET" = 1 ] &&
+		echo "from a set of several cache entries" || echo "by their statements")"
 fi
 
 # The fixture: name|rating|day (after D)|ms (after that day)|votes|photos|reported.
@@ -256,7 +259,7 @@ done <"$TMP/combos"
 
 set_hits=$(($(metric reviews_cache_set_hits_total) - set_hits0))
 hits=$(($(metric reviews_cache_hits_total) - hits0))
-if [ "$PAD" = 0 ]; then
+if [ "$FROM_SET" = 1 ]; then
 	# Every list but the first (it fetched the set) made from the set,
 	# or the same answer again (rating=1,2,3,4,5 is no filter).
 	[ "$((set_hits + hits))" = $((asked - 1)) ] &&
@@ -265,6 +268,15 @@ if [ "$PAD" = 0 ]; then
 else
 	[ "$set_hits" = 0 ] && ok "with $((13 + PAD)) reviews, no list was made from a set: each ran its statement" ||
 		bad "$set_hits lists of a product too big for a set were made from one"
+fi
+if [ "$PAD" != 0 ] && [ "$FROM_SET" = 1 ]; then
+	# The set's texts alone (its items take 24 bytes more a review) are
+	# more than one 4 KB cache entry holds.
+	bytes=$(jq -r '.results | map(tojson | length + 1) | add' <<<"${WANT[newest.-.-.all]}")
+	[ "$bytes" -gt 4024 ] && ok "the set of this product takes several cache entries ($bytes bytes of reviews)" ||
+		bad "the fixture's set is only $bytes bytes: one cache entry"
+fi
+if [ "$PAD" != 0 ]; then
 	verify_aggregates "verify: every aggregate matches the raw rows"
 	done_testing
 	exit
