@@ -285,10 +285,9 @@ fail:
  * The answer for key from the product's set of reviews, stored under
  * ticket: 1 with *ans set (a 500 when memory runs out), or 0 when the
  * product's lists are not in a set (more than REVIEWSET_MAX reviews, or
- * the cache is off, or this is the product's first miss) and the
- * statement of the list must be asked.  At its second miss a product
- * gets a set: its newest REVIEWSET_MAX + 1 reviews in one query, the one
- * a Part 1 list by newest runs.
+ * the cache is off) and the statement of the list must be asked.  A
+ * product with no entry yet gets one: its newest REVIEWSET_MAX + 1
+ * reviews in one query, the one a Part 1 list by newest runs.
  */
 static int
 list_from_set(const struct cache_key *key, uint64_t ticket,
@@ -313,13 +312,7 @@ list_from_set(const struct cache_key *key, uint64_t ticket,
 
 	if (ticket == 0)
 		return 0;
-	if ((s = reviewset_get(key->product, &buf)) == NULL) {
-		/* The first miss: its page only, and a note of it. */
-		reviewset_put(key->product, ticket, &buf,
-		    reviewset_marker(&buf, REVIEWSET_SEEN));
-		return 0;
-	}
-	if (s->n != REVIEWSET_SEEN) {
+	if ((s = reviewset_get(key->product, &buf)) != NULL) {
 		if (s->n != REVIEWSET_BIG)
 			metrics_count(METRICS_SET_HIT);
 	} else {
@@ -336,7 +329,7 @@ list_from_set(const struct cache_key *key, uint64_t ticket,
 			return 1;
 		}
 		if (rc > 0)
-			len = reviewset_marker(&buf, REVIEWSET_BIG);
+			len = reviewset_big(&buf);
 		reviewset_put(key->product, ticket, &buf, len);
 		s = &buf.s;
 	}

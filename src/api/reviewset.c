@@ -24,7 +24,7 @@ reviewset_int(const PGresult *res, int row, int col)
  * struct reviewset): each review's JSON is list_review_json's, rendered
  * as a list renders it.  Returns 0 with *len set; 1 when the product has
  * more reviews than a set holds or they do not fit in cap (the caller
- * stores the REVIEWSET_BIG marker instead); -1 when memory runs out.
+ * stores reviewset_big instead); -1 when memory runs out.
  */
 int
 reviewset_build(const PGresult *res, void *buf, size_t cap, size_t *len)
@@ -83,20 +83,20 @@ reviewset_json(const struct reviewset *s, const struct reviewset_item *it)
 	return (const char *)&s->item[s->n] + it->off;
 }
 
-/* A marker (REVIEWSET_BIG, REVIEWSET_SEEN) at buf. */
+/* The marker of a product whose lists a set cannot hold, at buf. */
 size_t
-reviewset_marker(void *buf, uint32_t what)
+reviewset_big(void *buf)
 {
 	struct reviewset	*s = buf;
 
-	s->n = what;
+	s->n = REVIEWSET_BIG;
 	s->text = 0;
 	return sizeof(*s);
 }
 
 /*
  * Whether len bytes at p are a set or a marker as reviewset_build and
- * reviewset_marker write them (a cache entry of the kind is one, unless the
+ * reviewset_big write them (a cache entry of the kind is one, unless the
  * cache's memory was damaged: then it is not used).
  */
 int
@@ -108,7 +108,7 @@ reviewset_valid(const void *p, size_t len)
 
 	if (len < sizeof(*s))
 		return 0;
-	if (s->n == REVIEWSET_BIG || s->n == REVIEWSET_SEEN)
+	if (s->n == REVIEWSET_BIG)
 		return len == sizeof(*s);
 	if (s->n > REVIEWSET_MAX)
 		return 0;

@@ -6,10 +6,7 @@
  * of one per answer is what lets the cache hold a catalogue, so a
  * shopper's next look at a product, in any order, costs no query.  A
  * product with more reviews gets a marker instead, and its lists are asked
- * of the database, each by its own statement, as before.  A set is made
- * the second time a list of the product misses (the first leaves a
- * marker): a product looked at once, as most of a long tail is, costs
- * its page and not the whole of its reviews.
+ * of the database, each by its own statement, as before.
  *
  * A set: a struct reviewset, its items, then their JSON texts.  It is
  * plain data (offsets, no pointers), valid in any worker's copy.
@@ -26,7 +23,6 @@
 
 #define REVIEWSET_MAX	60		/* reviews in a set, at most */
 #define REVIEWSET_BIG	UINT32_MAX	/* n of a product with more */
-#define REVIEWSET_SEEN	(UINT32_MAX - 1) /* n: one list missed, no set yet */
 
 /*
  * A set takes up to REVIEWSET_CHUNKS cache entries (a 4 KB slot holds
@@ -56,7 +52,7 @@ struct reviewset_item {
 };
 
 struct reviewset {
-	uint32_t		 n;	/* items, or a marker */
+	uint32_t		 n;	/* items, or REVIEWSET_BIG */
 	uint32_t		 text;	/* bytes of JSON after the items */
 	struct reviewset_item	 item[];
 };
@@ -69,7 +65,7 @@ struct reviewset_page {
 };
 
 int	 reviewset_build(const PGresult *, void *, size_t, size_t *);
-size_t	 reviewset_marker(void *, uint32_t);
+size_t	 reviewset_big(void *);
 int	 reviewset_valid(const void *, size_t);
 void	 reviewset_select(const struct reviewset *, const struct cache_key *,
 	    struct reviewset_page *);
