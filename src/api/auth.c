@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "auth.h"
+#include "digits.h"
 #include "sha256.h"
 
 #define AUTH_TOKENS_MAX	64
@@ -36,18 +37,6 @@ auth_enabled(void)
 	return auth_path != NULL;
 }
 
-static int
-auth_hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
  * One line of the file into t: NAME (letters, digits, ". _ -"), one or
  * more blanks, 64 hex digits, nothing else.  Returns 0, or -1.
@@ -65,8 +54,8 @@ auth_parse(const char *line, struct auth_token *t)
 	t->name[n] = '\0';
 	line += n + strspn(line + n, " \t");
 	for (i = 0; i < SHA256_LEN; i++) {
-		if ((hi = auth_hexval(line[2 * i])) < 0 ||
-		    (lo = auth_hexval(line[2 * i + 1])) < 0)
+		if ((hi = digits_hex(line[2 * i])) < 0 ||
+		    (lo = digits_hex(line[2 * i + 1])) < 0)
 			return -1;
 		t->hash[i] = (unsigned char)(hi << 4 | lo);
 	}

@@ -1,21 +1,9 @@
 #include <string.h>
 
+#include "digits.h"
 #include "query.h"
 
 #define QUERY_BAD	((size_t)-1)
-
-/* Value of one hex digit, or -1. */
-static int
-query_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /*
  * Decode len bytes of src ('+' is a space, %XX a byte) into dst, which must
@@ -35,8 +23,8 @@ query_decode(const char *src, size_t len, char *dst)
 		else if (src[i] == '%') {
 			if (i + 2 >= len)
 				return QUERY_BAD;
-			if ((hi = query_hex(src[i + 1])) < 0 ||
-			    (lo = query_hex(src[i + 2])) < 0)
+			if ((hi = digits_hex(src[i + 1])) < 0 ||
+			    (lo = digits_hex(src[i + 2])) < 0)
 				return QUERY_BAD;
 			if ((dst[n++] = (char)(hi << 4 | lo)) == '\0')
 				return QUERY_BAD;
@@ -63,8 +51,8 @@ query_unescape(const char *src, size_t len, char *dst)
 
 	for (i = 0; i < len; i++) {
 		if (src[i] == '%' && i + 2 < len &&
-		    (hi = query_hex(src[i + 1])) >= 0 &&
-		    (lo = query_hex(src[i + 2])) >= 0) {
+		    (hi = digits_hex(src[i + 1])) >= 0 &&
+		    (lo = digits_hex(src[i + 2])) >= 0) {
 			dst[n++] = (char)(hi << 4 | lo);
 			i += 2;
 		} else

@@ -25,3 +25,16 @@ digits_parse(const char *s, size_t len, int64_t max, int64_t *out)
 	*out = v;
 	return 1;
 }
+
+/* The value of the hex digit c (either case), or -1. */
+int
+digits_hex(int c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}

@@ -1,6 +1,7 @@
 /*
  * Decimal integers as API.md and DATA.md write them: ASCII digits and
- * nothing else (no sign, no space, no trailing junk).
+ * nothing else (no sign, no space, no trailing junk); and one hex digit's
+ * value (percent-escapes, SHA-256 hashes in hex).
  */
 #ifndef DIGITS_H
 #define DIGITS_H
@@ -9,5 +10,6 @@
 #include <stdint.h>
 
 int	 digits_parse(const char *, size_t, int64_t, int64_t *);
+int	 digits_hex(int);
 
 #endif
