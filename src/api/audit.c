@@ -5,7 +5,7 @@
 #include "audit.h"
 #include "json.h"
 #include "router.h"
-#include "rows.h"
+#include "items.h"
 
 const struct route_param audit_params[AUDIT__NARGS] = {
 	[AUDIT_PAGE] = { "page", VALID_PAGE, "1", 0, 0 },
@@ -45,6 +45,6 @@ audit_item(const PGresult *res, int row, int *next)
 struct answer
 audit_get(struct route_ctx *ctx)
 {
-	return rows_page(DB_AUDIT, ctx->num[AUDIT_PAGE],
+	return items_page(DB_AUDIT, ctx->num[AUDIT_PAGE],
 	    ctx->num[AUDIT_COUNT], audit_item);
 }

@@ -2,12 +2,12 @@
 #include <stdio.h>
 
 #include "json.h"
-#include "rows.h"
+#include "items.h"
 
 /* Every item of res added to array.  Returns 0, or -1 when memory runs
  * out. */
 int
-rows_array(cJSON *array, const PGresult *res, rows_item item)
+items_array(cJSON *array, const PGresult *res, items_fn item)
 {
 	cJSON	*o;
 	int	 row, rows = PQntuples(res);
@@ -26,7 +26,7 @@ rows_array(cJSON *array, const PGresult *res, rows_item item)
  * number their pages.
  */
 struct answer
-rows_page(enum db_stmt stmt, int64_t page, int64_t count, rows_item item)
+items_page(enum db_stmt stmt, int64_t page, int64_t count, items_fn item)
 {
 	char		 n[24], offset[24];
 	const char	*params[PAGE__NPARAMS] = {
@@ -47,7 +47,7 @@ rows_page(enum db_stmt stmt, int64_t page, int64_t count, rows_item item)
 	    cJSON_AddNumberToObject(root, "page", (double)(page - 1)) != NULL &&
 	    cJSON_AddNumberToObject(root, "count", (double)count) != NULL &&
 	    (results = cJSON_AddArrayToObject(root, "results")) != NULL &&
-	    rows_array(results, res, item) == 0)
+	    items_array(results, res, item) == 0)
 		out = json_render(root, &len);
 	cJSON_Delete(root);
 	PQclear(res);

@@ -2,8 +2,8 @@
  * Answers built from result rows, one JSON item per group of rows (a
  * review and its photos, say): the admin API's pages and lists.
  */
-#ifndef ROWS_H
-#define ROWS_H
+#ifndef ITEMS_H
+#define ITEMS_H
 
 #include <stdint.h>
 
@@ -18,10 +18,10 @@
  * frees it), with *next set to the first row of the next item; NULL when
  * memory runs out.
  */
-typedef cJSON	*(*rows_item)(const PGresult *, int row, int *next);
+typedef cJSON	*(*items_fn)(const PGresult *, int row, int *next);
 
-int		 rows_array(cJSON *, const PGresult *, rows_item);
-struct answer	 rows_page(enum db_stmt, int64_t page, int64_t count,
-		    rows_item);
+int		 items_array(cJSON *, const PGresult *, items_fn);
+struct answer	 items_page(enum db_stmt, int64_t page, int64_t count,
+		    items_fn);
 
 #endif

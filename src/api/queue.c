@@ -7,7 +7,7 @@
 #include "modbody.h"
 #include "queue.h"
 #include "router.h"
-#include "rows.h"
+#include "items.h"
 
 const struct route_param queue_params[QUEUE__NARGS] = {
 	[QUEUE_STATUS] = { "status", VALID_QUEUE_STATUS, "open", 0, 0 },
@@ -91,7 +91,7 @@ fail:
 struct answer
 queue_get(struct route_ctx *ctx)
 {
-	return rows_page(ctx->num[QUEUE_STATUS] == 0 ? DB_QUEUE_OPEN :
+	return items_page(ctx->num[QUEUE_STATUS] == 0 ? DB_QUEUE_OPEN :
 	    DB_QUEUE_CLOSED, ctx->num[QUEUE_PAGE], ctx->num[QUEUE_COUNT],
 	    queue_item);
 }

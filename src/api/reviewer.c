@@ -11,7 +11,7 @@
 #include "json.h"
 #include "reviewer.h"
 #include "router.h"
-#include "rows.h"
+#include "items.h"
 
 static int64_t
 reviewer_int(const PGresult *res, int row, int col)
@@ -137,7 +137,7 @@ reviewer_export(struct route_ctx *ctx)
 	if ((root = cJSON_CreateObject()) != NULL &&
 	    cJSON_AddStringToObject(root, "email", ctx->email) != NULL &&
 	    (results = cJSON_AddArrayToObject(root, "results")) != NULL &&
-	    rows_array(results, res, reviewer_item) == 0)
+	    items_array(results, res, reviewer_item) == 0)
 		out = json_render(root, &len);
 	cJSON_Delete(root);
 	PQclear(res);
