@@ -17,38 +17,6 @@
 
 #define NROWS(a)	(sizeof(a) / sizeof((a)[0]))
 
-/* A literal and its length (it may hold NUL bytes). */
-#define L(s)	s, sizeof(s) - 1
-
-/* A body: pre, then unit repeated n times, then post. */
-struct body {
-	const char	*pre;
-	size_t		 prelen;
-	const char	*unit;
-	size_t		 n;
-	const char	*post;
-};
-
-/* The body in a fresh writable buffer with one spare byte; caller frees. */
-static char *
-build(const struct body *b, size_t *len)
-{
-	size_t	 ulen = b->unit ? strlen(b->unit) : 0;
-	size_t	 plen = b->post ? strlen(b->post) : 0, i, o;
-	char	*s;
-
-	*len = b->prelen + ulen * b->n + plen;
-	s = malloc(*len + 1);
-	ck_assert_ptr_nonnull(s);
-	memcpy(s, b->pre, b->prelen);
-	o = b->prelen;
-	for (i = 0; i < b->n; i++, o += ulen)
-		memcpy(s + o, b->unit, ulen);
-	if (plen > 0)
-		memcpy(s + o, b->post, plen);
-	s[*len] = '\0';
-	return s;
-}
 
 /* A printable, shortened copy of a body for messages. */
 static const char *
@@ -141,7 +109,7 @@ START_TEST(good_table)
 	row_reset();
 	for (i = 0; i < NROWS(good_rows); i++) {
 		r = &good_rows[i];
-		buf = build(&r->b, &len);
+		buf = row_body(&r->b, &len);
 		field = complaint = NULL;
 		if (r->parse(buf, len, &m, &field, &complaint) != 0) {
 			row_fail("row %zu %s: refused, %s %s", i, show(&r->b),
@@ -258,7 +226,7 @@ START_TEST(bad_table)
 	row_reset();
 	for (i = 0; i < NROWS(bad_rows); i++) {
 		r = &bad_rows[i];
-		buf = build(&r->b, &len);
+		buf = row_body(&r->b, &len);
 		field = complaint = NULL;
 		if (r->parse(buf, len, &m, &field, &complaint) == 0) {
 			row_fail("row %zu %s: accepted", i, show(&r->b));

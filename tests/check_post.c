@@ -38,41 +38,6 @@
 #define NO_NAME	F_PID "," F_RATING "," F_BODY "," F_REC "," F_EMAIL
 #define NO_MAIL	F_PID "," F_RATING "," F_BODY "," F_REC "," F_NAME
 
-/* A literal and its length (it may hold NUL bytes). */
-#define L(s)	s, sizeof(s) - 1
-
-/*
- * A body: pre (prelen bytes), then unit repeated n times, then post.  The
- * repetition builds long strings without long literals.
- */
-struct body {
-	const char	*pre;
-	size_t		 prelen;
-	const char	*unit;
-	size_t		 n;
-	const char	*post;
-};
-
-/* The body in a fresh writable buffer with one spare byte; caller frees. */
-static char *
-build(const struct body *b, size_t *len)
-{
-	size_t	 ulen = b->unit ? strlen(b->unit) : 0;
-	size_t	 plen = b->post ? strlen(b->post) : 0, i, o;
-	char	*s;
-
-	*len = b->prelen + ulen * b->n + plen;
-	s = malloc(*len + 1);
-	ck_assert_ptr_nonnull(s);
-	memcpy(s, b->pre, b->prelen);
-	o = b->prelen;
-	for (i = 0; i < b->n; i++, o += ulen)
-		memcpy(s + o, b->unit, ulen);
-	if (plen > 0)
-		memcpy(s + o, b->post, plen);
-	s[*len] = '\0';
-	return s;
-}
 
 /* A printable, shortened copy of a body for messages. */
 static const char *
@@ -251,7 +216,7 @@ START_TEST(good_table)
 	row_reset();
 	for (i = 0; i < NROWS(good_rows); i++) {
 		r = &good_rows[i];
-		buf = build(&r->b, &len);
+		buf = row_body(&r->b, &len);
 		if (r->recommend == -1) {
 			/* Close the nesting: n '[' then n ']' and '}'. */
 			deep = realloc(buf, len + r->b.n + 2);
@@ -533,7 +498,7 @@ START_TEST(bad_table)
 	row_reset();
 	for (i = 0; i < NROWS(bad_rows); i++) {
 		r = &bad_rows[i];
-		buf = build(&r->b, &len);
+		buf = row_body(&r->b, &len);
 		field = complaint = NULL;
 		if (post_parse(buf, len, &p, &field, &complaint) == 0) {
 			row_fail("row %zu %s%s: accepted", i,

@@ -1,5 +1,7 @@
+#include <check.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "rows.h"
@@ -32,4 +34,25 @@ row_fail(const char *fmt, ...)
 		snprintf(row_failbuf + used, sizeof(row_failbuf) - used, "%s%s",
 		    row_nfail ? "; " : "", line);
 	row_nfail++;
+}
+
+/* The body in a fresh writable buffer with one spare byte; caller frees. */
+char *
+row_body(const struct body *b, size_t *len)
+{
+	size_t	 ulen = b->unit ? strlen(b->unit) : 0;
+	size_t	 plen = b->post ? strlen(b->post) : 0, i, o;
+	char	*s;
+
+	*len = b->prelen + ulen * b->n + plen;
+	s = malloc(*len + 1);
+	ck_assert_ptr_nonnull(s);
+	memcpy(s, b->pre, b->prelen);
+	o = b->prelen;
+	for (i = 0; i < b->n; i++, o += ulen)
+		memcpy(s + o, b->unit, ulen);
+	if (plen > 0)
+		memcpy(s + o, b->post, plen);
+	s[*len] = '\0';
+	return s;
 }
