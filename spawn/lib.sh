@@ -9,7 +9,9 @@
 #   lib/nginx.sh  nginx_  the rendered NGINX configs and our NGINX
 #   lib/host.sh   host_   the app hosts of a stack and their records
 #   lib/pool.sh   pool_   each host's worker pools (spawn/pool)
-#   lib/netns.sh  netns_  app hosts and the database host as namespaces
+#   lib/netns.sh  netns_  app hosts and the database hosts as namespaces
+#   lib/tls.sh    tls_    the test CA and certificates between hosts
+#   lib/standby.sh standby_ the database hosts' streaming standbys
 #
 # Every function works from the variables stack_init sets; nothing here
 # touches a process it did not start (pids come from our own pid files).
@@ -27,11 +29,16 @@ stack_init() {
 	BUILD_DIR=${BUILD_DIR:-$ROOT/.build}
 	RUN_DIR=$STACK_DIR/run
 	LOG_DIR=$STACK_DIR/log
-	PG_DATA=$STACK_DIR/pg
+	TLS_DIR=$STACK_DIR/tls
+	# The primary's host: db, or the standby promoted last (standby.sh).
+	PG_HOST=db
+	[ -f "$STACK_DIR/primary" ] && PG_HOST=$(cat "$STACK_DIR/primary")
+	PG_DATA=$(pg_dir "$PG_HOST")
 	CONF_DIR=$STACK_DIR/nginx
 	stack_load_settings
 	PORT=${PORT:-3000}
 	STACK_PGPORT=${STACK_PGPORT:-5499}
+	HTTPS_PORT=${HTTPS_PORT:-$((PORT + 443))}	# the namespace topology's
 	NCPU=$(nproc)
 	WORKERS=${WORKERS:-$((NCPU * 8))}
 	NGINX_WORKERS=${NGINX_WORKERS:-$NCPU}
@@ -51,7 +58,7 @@ stack_init() {
 		DB_URL=${DATABASE_URL:-}
 	else
 		DB_PRIVATE=1
-		DB_URL="host=$RUN_DIR port=$STACK_PGPORT dbname=reviews user=reviews"
+		DB_URL="host=$(pg_sock "$PG_HOST") port=$STACK_PGPORT dbname=reviews user=reviews"
 	fi
 	if [ "$(id -u)" = 0 ]; then
 		RUN_AS=nobody	# NGINX workers and FastCGI workers
@@ -61,9 +68,10 @@ stack_init() {
 		PG_USER=$(id -un)
 	fi
 	netns_init
-	# With app hosts in namespaces, PostgreSQL runs on the database host.
+	# With app hosts in namespaces, PostgreSQL runs on the database hosts.
 	if [ "$DB_PRIVATE" = 1 ] && [ "${SERVERS:-$(host_servers)}" -gt 0 ]; then
-		PG_NETNS=$(netns_of db)
+		PG_NETNS=$(netns_of "$PG_HOST")
+		DB_IP=$(netns_ip "$PG_HOST")
 	else
 		PG_NETNS=
 	fi
@@ -74,7 +82,7 @@ stack_init() {
 # stack uses them, whatever its environment says.  While anything of the
 # stack runs, a different value in the environment is refused (saying what
 # runs); when nothing runs, the environment's value is the next `up`'s.
-STACK_SETTINGS="PORT STACK_PGPORT WORKERS NGINX_WORKERS SAMPLE_SCALE CORS_ORIGINS
+STACK_SETTINGS="PORT HTTPS_PORT STACK_PGPORT WORKERS NGINX_WORKERS SAMPLE_SCALE CORS_ORIGINS
 	WRITE_RATE WRITE_BURST CACHE_TTL_MS CACHE_MB PG_SHARED_BUFFERS ACCESS_LOG
 	FAIL_TIMEOUT DATABASE_URL"
 
@@ -84,7 +92,10 @@ stack_running() {
 	for f in "$RUN_DIR/nginx.pid" "$RUN_DIR"/pool*.pid "$RUN_DIR"/pool*.pid.supervisor; do
 		[ -f "$f" ] && kill -0 "$(cat "$f")" 2>/dev/null && return 0
 	done
-	[ -f "$PG_DATA/postmaster.pid" ] && kill -0 "$(head -1 "$PG_DATA/postmaster.pid")" 2>/dev/null
+	for f in "$STACK_DIR"/pg/postmaster.pid "$STACK_DIR"/pg-db*/postmaster.pid; do
+		[ -f "$f" ] && kill -0 "$(head -1 "$f")" 2>/dev/null && return 0
+	done
+	return 1
 }
 
 stack_load_settings() {
@@ -131,7 +142,7 @@ stack_home() {
 	fi
 }
 
-for _lib in pkg pg data nginx host pool netns; do
+for _lib in pkg pg data nginx host pool netns tls standby; do
 	. "$(dirname "${BASH_SOURCE[0]}")/lib/$_lib.sh"
 done
 unset _lib

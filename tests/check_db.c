@@ -79,7 +79,7 @@ setup(void)
 	side_value("DELETE FROM product_meta WHERE product_id = " PRODUCT);
 	side_value("INSERT INTO characteristics (product_id, name) VALUES "
 	    "(" PRODUCT ", 'Fit'), (" PRODUCT ", 'Comfort')");
-	db_init(conninfo);
+	db_init(conninfo, NULL);
 }
 
 static void

@@ -1,14 +1,16 @@
-# spawn/lib/netns.sh: the five-host topology on one machine (sourced by
-# spawn/lib.sh).  The app hosts app1..appN and the database host db are
-# network namespaces, each with one veth link to a bridge; the load
-# balancer is this machine itself, on the bridge's address.  Nothing but
-# addresses differs from three real hosts: the pools listen on TCP, the
-# workers reach PostgreSQL over TCP, NGINX reaches the pools over TCP.
+# spawn/lib/netns.sh: the multi-host topology on one machine (sourced by
+# spawn/lib.sh).  The app hosts app1..appN, the database host db and its
+# standbys db2..dbM+1 are network namespaces, each with one veth link to a
+# bridge; the load balancer is this machine itself, on the bridge's
+# address.  Nothing but addresses differs from real hosts: the pools
+# listen on TCP, the workers reach PostgreSQL over TCP (TLS: tls.sh), the
+# standbys stream from the primary over TCP, NGINX reaches the pools over
+# TCP.
 #
 # Names and addresses come from PORT, so two stacks (the test stack, say)
 # never share them: namespaces rv$PORT-app1 ..., bridge rv$PORT-br, subnet
 # 10.(PORT/256).(PORT%256).0/24 with the load balancer on .1, app host i on
-# .10+i and the database host on .20.
+# .10+i, the database host on .20 and database host dbK on .19+K.
 
 netns_init() {
 	NET_TAG=rv$PORT
@@ -21,17 +23,19 @@ netns_init() {
 netns_of() { echo "$NET_TAG-$1"; }		# netns_of HOST
 netns_ip() {					# netns_ip HOST (appN or db)
 	case $1 in
-	db) echo "$DB_IP" ;;
+	db) echo "$NET_PREFIX.20" ;;
+	db[0-9]*) echo "$NET_PREFIX.$((19 + ${1#db}))" ;;
 	app*) echo "$NET_PREFIX.$((10 + ${1#app}))" ;;
 	*) return 1 ;;
 	esac
 }
 
-# netns_up N: the bridge, the database host and N app hosts (kept when
-# they exist).  Fails, saying why, where namespaces cannot be made: there
+# netns_up N [S]: the bridge, the database host, S standby hosts and N
+# app hosts (kept when they exist).  Fails, saying why, where namespaces cannot be made: there
 # is no fallback to a single host.
 netns_up() {
-	local n=$1 h ns
+	local n=$1 h ns hosts
+	hosts="db $(seq -f 'db%g' 2 $((${2:-0} + 1))) $(seq -f 'app%g' 1 "$n")"
 	mkdir -p "$LOG_DIR"
 	command -v ip >/dev/null || die "--servers needs the ip command (package iproute2)"
 	if ! ip link show "$NET_BRIDGE" >/dev/null 2>&1; then
@@ -43,7 +47,7 @@ netns_up() {
 		ip addr add "$LB_IP/24" dev "$NET_BRIDGE"
 		ip link set "$NET_BRIDGE" up
 	fi
-	for h in db $(seq -f 'app%g' 1 "$n"); do
+	for h in $hosts; do
 		ns=$(netns_of "$h")
 		[ -e "/run/netns/$ns" ] && continue
 		ip netns add "$ns" 2>"$LOG_DIR/netns.log" ||
@@ -55,7 +59,7 @@ netns_up() {
 		ip -n "$ns" link set lo up
 	done
 	# The bridge forwards between its ports only once they are up.
-	for h in db $(seq -f 'app%g' 1 "$n"); do
+	for h in $hosts; do
 		netns_ping "$h" "$LB_IP" || die "host $h cannot reach $LB_IP: see 'ip -n $(netns_of "$h") addr'"
 	done
 }

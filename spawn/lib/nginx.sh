@@ -20,8 +20,11 @@ nginx_keepalive() {
 nginx_render() {
 	local tmpl=upstream-local.conf.in
 	mkdir -p "$CONF_DIR" "$RUN_DIR" "$LOG_DIR"
-	[ "$(host_servers)" -gt 0 ] && tmpl=upstream-lb.conf.in
-	SERVER_LINES=$(nginx_servers) MIN_POOL=$(host_min_workers) nginx_write "$tmpl"
+	local cert= key=
+	if [ "$(host_servers)" -gt 0 ]; then
+		tmpl=upstream-lb.conf.in cert=$TLS_DIR/lb.crt key=$TLS_DIR/lb.key
+	fi
+	TLS_CERT=$cert TLS_KEY=$key SERVER_LINES=$(nginx_servers) MIN_POOL=$(host_min_workers) nginx_write "$tmpl"
 }
 
 # nginx_servers: the upstream's server lines, one per host's current pool.
@@ -65,6 +68,17 @@ nginx_write() {
 			cors+=$'\n'"		\"$o\" \$http_origin;"
 		done
 	fi
+	# HTTPS beside HTTP when there is a certificate (TLS_CERT, TLS_KEY;
+	# the namespace topology's from its test CA, spawn/lib/tls.sh).
+	R_TLS_LINES="	# no HTTPS: no TLS_CERT"
+	if [ -n "${TLS_CERT:-}" ]; then
+		R_TLS_LINES="	listen ${HTTPS_LISTEN:-127.0.0.1:$HTTPS_PORT} ssl reuseport;
+	ssl_certificate $TLS_CERT;
+	ssl_certificate_key $TLS_KEY;
+	ssl_protocols TLSv1.2 TLSv1.3;
+	ssl_session_cache shared:tls:10m;"
+	fi
+	export R_TLS_LINES
 	R_NGINX_USER=
 	[ -n "$RUN_AS" ] && R_NGINX_USER="user $RUN_AS $(id -gn "$RUN_AS");"
 	R_ACCESS_LOG="access_log off;"

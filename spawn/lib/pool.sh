@@ -49,13 +49,16 @@ pool_start() {
 	if [ -n "$RUN_AS" ] && ! runuser -u "$RUN_AS" -- test -x "$BIN"; then
 		die "$BIN is not reachable by user $RUN_AS: set STACK_DIR to a directory every user can traverse"
 	fi
+	local urls read=
 	if [ "$host" != local ]; then
 		ns=$(netns_of "$host")
-		db="host=$DB_IP port=$STACK_PGPORT dbname=reviews user=reviews"
+		urls=$(standby_urls "$host")
+		db=${urls%%$'\t'*} read=${urls#*$'\t'}
 	fi
+	pool_check_connections "$host" "$slot" "$n"
 	local where=(--socket "${addr#unix:}")
 	[ "$host" = local ] || where=(--listen "$addr")
-	${ns:+ip netns exec "$ns"} env DATABASE_URL="$db" REVIEWS_CACHE="$cache" \
+	${ns:+ip netns exec "$ns"} env DATABASE_URL="$db" DATABASE_READ_URL="$read" REVIEWS_CACHE="$cache" \
 		ADMIN_TOKENS_FILE="$ADMIN_TOKENS_FILE" \
 		REVIEWS_CACHE_MB="${CACHE_MB:-$(pool_cache_mb)}" REVIEWS_CACHE_TTL_MS="${CACHE_TTL_MS:-300000}" \
 		"$ROOT/spawn/pool" start --pidfile "$(pool_pidfile "$host" "$slot")" \
@@ -63,6 +66,33 @@ pool_start() {
 		${RUN_AS:+--user "$RUN_AS"} --log "$LOG_DIR/workers-$host.log" \
 		${WORKER_WRAPPER:+--wrapper "$WORKER_WRAPPER"} --listener "$LISTEN_BIN"
 	echo "$slot $n" >"$RUN_DIR/hosts/$host"
+}
+
+# pool_check_connections HOST SLOT N: refuse to start a pool whose
+# connections, with those of every other pool running, would exceed what
+# the database allows.  Each worker holds one connection to the primary
+# (and one to a standby when there are standbys: a standby takes the
+# primary's max_connections or more, so the same count fits it); each
+# pool's listener one to the primary; superuser_reserved_connections and
+# PG_SPARE_CONNECTIONS (5: psql, pgbench, the stack's own steps) stay free.
+pool_check_connections() {
+	local host=$1 slot=$2 n=$3 h s used=0 max reserved spare=${PG_SPARE_CONNECTIONS:-5}
+	for h in $(host_list); do
+		for s in a b; do
+			[ "$h" = "$host" ] && [ "$s" = "$slot" ] && continue
+			pool_running "$h" "$s" || continue
+			if [ "$s" = "$(host_slot "$h")" ]; then
+				used=$((used + $(host_workers "$h") + 1))
+			else	# a pool being replaced by scale: its count is not recorded
+				used=$((used + $(pgrep -P "$(cat "$(pool_pidfile "$h" "$s")")" | wc -l) + 1))
+			fi
+		done
+	done
+	max=$(pg_psql -tA -c "SELECT current_setting('max_connections')::int || ' ' || current_setting('superuser_reserved_connections')::int" 2>/dev/null) || return 0
+	reserved=${max#* } max=${max% *}
+	if [ $((used + n + 1 + spare)) -gt $((max - reserved)) ]; then
+		die "$host's pool of $n workers would need $((n + 1)) connections to PostgreSQL beside the $used the other pools hold: $((used + n + 1)) + $spare spare > max_connections $max - $reserved reserved. Give fewer workers (WORKERS, 'spawn/stack scale HOST N'), or raise max_connections (in $PG_DATA/postgresql.conf, and on every standby at least as much) and restart PostgreSQL"
+	fi
 }
 
 pool_stop() {	# pool_stop HOST SLOT

@@ -1,16 +1,22 @@
 /*
- * The worker's one persistent PostgreSQL connection: opened lazily,
- * statements prepared once per connection, re-established (and re-prepared)
- * after it is lost, without restarting the worker.
+ * The worker's persistent PostgreSQL connections: one to the primary, and
+ * with standbys one to a standby that reads go to while it has replayed
+ * what they need.  Each is opened lazily, its statements prepared once per
+ * connection, re-established (and re-prepared) after it is lost, without
+ * restarting the worker.
  */
 #ifndef DB_H
 #define DB_H
+
+#include <stdint.h>
 
 #include <libpq-fe.h>
 
 /* Every statement the worker runs; their SQL sits in sql.c's table. */
 enum db_stmt {
 	DB_PING,
+	DB_REPLAYED,		/* a standby's replay position */
+	DB_WAL_POSITION,	/* the primary's WAL position */
 	DB_LIST_NEWEST,
 	DB_LIST_HELPFUL,
 	DB_LIST_RELEVANT,
@@ -163,9 +169,12 @@ extern const struct db_sql db_sql[DB__MAX];
 /* The session settings every connection starts with (libpq "options"). */
 extern const char db_options[];
 
-void		 db_init(const char *);
+void		 db_init(const char *, const char *);
+int		 db_has_standby(void);
 void		 db_close(void);
 PGresult	*db_run(enum db_stmt, const char *const *, int *);
+PGresult	*db_read(enum db_stmt, const char *const *, uint64_t, int *);
+uint64_t	 db_wal_position(void);
 int		 db_http_status(const char *);
 
 #endif

@@ -1,7 +1,10 @@
 #include "db.h"
 #include "health.h"
 
-/* GET /healthz: 200 when this worker can reach the database, else 503. */
+/*
+ * GET /healthz: 200 when this worker can answer reads (from a standby or
+ * the primary), else 503.
+ */
 struct answer
 health_get(struct route_ctx *ctx)
 {
@@ -10,7 +13,7 @@ health_get(struct route_ctx *ctx)
 	int			 status;
 
 	(void)ctx;
-	if ((res = db_run(DB_PING, NULL, &status)) == NULL)
+	if ((res = db_read(DB_PING, NULL, 0, &status)) == NULL)
 		return answer_failure(503);
 	PQclear(res);
 	return answer_json(200, ok, sizeof(ok) - 1);

@@ -318,7 +318,8 @@ list_from_set(const struct cache_key *key, uint64_t ticket,
 	} else {
 		metrics_count(METRICS_SET_MISS);
 		snprintf(count, sizeof(count), "%d", REVIEWSET_MAX + 1);
-		if ((res = db_run(DB_LIST_NEWEST, params, &status)) == NULL) {
+		if ((res = db_read(DB_LIST_NEWEST, params,
+		    cache_lsn_needed(key->product), &status)) == NULL) {
 			*ans = answer_failure(status);
 			return 1;
 		}
@@ -422,7 +423,8 @@ list_get(struct route_ctx *ctx)
 	snprintf(id, sizeof(id), "%" PRId32, key.id);
 	snprintf(a, sizeof(a), "%" PRId64, key.a);
 	snprintf(b, sizeof(b), "%" PRId64, key.b);
-	if ((res = db_run(list_stmt(&key), params, &status)) == NULL)
+	if ((res = db_read(list_stmt(&key), params,
+	    cache_lsn_needed(key.product), &status)) == NULL)
 		return answer_failure(status);
 	if ((root = list_tree(&key, product, res)) != NULL &&
 	    (out = json_render(root, &len)) != NULL)

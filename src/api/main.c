@@ -1,10 +1,15 @@
 /*
  * reviews-fcgi: one single-threaded FastCGI worker of the Ratings & Reviews
  * API.  spawn-fcgi binds the socket and multiwatch forks N of these onto it
- * (fd 0); each keeps one PostgreSQL connection for its whole life.
+ * (fd 0); each keeps one PostgreSQL connection for its whole life, two
+ * with standbys (one to the primary, one to a standby).
  *
  * Environment:
- *   DATABASE_URL           libpq conninfo or URI; unset: PGHOST, PGPORT, ...
+ *   DATABASE_URL           the primary: libpq conninfo or URI; unset:
+ *                          PGHOST, PGPORT, ...
+ *   DATABASE_READ_URL      the standbys reads go to (a multi-host conninfo
+ *                          with target_session_attrs); unset: reads go to
+ *                          DATABASE_URL too, on the same connection
  *   REVIEWS_DEBUG_HEADERS  1: add X-Worker-Pid to responses (tests)
  *   REVIEWS_CACHE          path of the app server's shared memory (in
  *                          /dev/shm): the response cache its listener
@@ -68,7 +73,7 @@ main(void)
 {
 	FCGX_Request	 fcgx;
 	struct http_req	 req;
-	const char	*url, *debug;
+	const char	*url, *read, *debug;
 	PGresult	*res;
 	int64_t		 t0;
 	int		 status, route;
@@ -78,7 +83,8 @@ main(void)
 	stop_on_signals(main_on_signal);
 	url = getenv("DATABASE_URL");
 	debug = getenv("REVIEWS_DEBUG_HEADERS");
-	db_init(url != NULL ? url : "");
+	db_init(url != NULL ? url : "", (read = getenv("DATABASE_READ_URL")) !=
+	    NULL && *read != '\0' ? read : NULL);
 	http_init(debug != NULL && strcmp(debug, "1") == 0);
 	cache_open(getenv("REVIEWS_CACHE"),
 	    (size_t)main_env_long("REVIEWS_CACHE_MB", 256),

@@ -156,7 +156,8 @@ meta_one(struct route_ctx *ctx)
 	if (readcache_get(&key, &a, &ticket))
 		return a;
 	snprintf(product, sizeof(product), "%" PRId32, key.product);
-	if ((res = db_run(DB_META, params, &status)) == NULL)
+	if ((res = db_read(DB_META, params, cache_lsn_needed(key.product),
+	    &status)) == NULL)
 		return answer_failure(status);
 	out = meta_render(res, 0, PQntuples(res), &key, ticket, &len, &etag);
 	PQclear(res);
@@ -202,7 +203,7 @@ meta_many(struct route_ctx *ctx)
 	char			 ids[PGENC_INT_ARRAY_CAP(VALID_IDS_MAX)];
 	const char		*params[1] = { ids }, *out;
 	struct cache_key	 key[VALID_IDS_MAX];
-	uint64_t		 ticket[VALID_IDS_MAX], etag;
+	uint64_t		 ticket[VALID_IDS_MAX], etag, need;
 	int64_t			 missing[VALID_IDS_MAX];
 	size_t			 want[VALID_IDS_MAX], i, m = 0, n;
 	struct answer		 a;
@@ -227,7 +228,10 @@ meta_many(struct route_ctx *ctx)
 	if (m > 0) {
 		if (pgenc_int_array(ids, sizeof(ids), missing, m) < 0)
 			return answer_failure(500);
-		if ((res = db_run(DB_META_MANY, params, &status)) == NULL)
+		for (need = 0, n = 0; n < m; n++)
+			if (cache_lsn_needed((int32_t)missing[n]) > need)
+				need = cache_lsn_needed((int32_t)missing[n]);
+		if ((res = db_read(DB_META_MANY, params, need, &status)) == NULL)
 			return answer_failure(status);
 		rows = PQntuples(res);
 		for (row = 0, n = 0; row < rows && n < m; row = end, n++) {

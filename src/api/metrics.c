@@ -155,7 +155,9 @@ metrics_get(struct route_ctx *ctx)
 	const char			*allowed, *method, *label;
 	char				 le[16], help[128];
 	struct cache_stats		 st;
+	struct cache_standby		 sb[CACHE_STANDBYS];
 	struct answer			 a;
+	int				 nsb;
 	uint64_t			 n, unavailable = 0;
 	size_t				 i, r, s, b;
 	int				 alive = 0;
@@ -259,6 +261,47 @@ metrics_get(struct route_ctx *ctx)
 	metrics_single("reviews_db_reconnects_total", "counter",
 	    "Database connections re-established by the workers.",
 	    (double)sum.counters[METRICS_DB_RECONNECT]);
+	metrics_printf("# HELP reviews_db_reads_total Reads the database "
+	    "answered with standbys configured, by which one.\n"
+	    "# TYPE reviews_db_reads_total counter\n"
+	    "reviews_db_reads_total{database=\"standby\"} %" PRIu64 "\n"
+	    "reviews_db_reads_total{database=\"primary\"} %" PRIu64 "\n"
+	    "reviews_db_reads_total{database=\"standby_unconfirmed\"} %" PRIu64
+	    "\n", sum.counters[METRICS_READ_STANDBY],
+	    sum.counters[METRICS_READ_PRIMARY],
+	    sum.counters[METRICS_READ_UNCONFIRMED]);
+	metrics_printf("# HELP reviews_db_reads_moved_total Reads sent to the "
+	    "primary instead of the standby: it had not replayed their "
+	    "product's latest write, or it did not answer.\n"
+	    "# TYPE reviews_db_reads_moved_total counter\n"
+	    "reviews_db_reads_moved_total{reason=\"behind\"} %" PRIu64 "\n"
+	    "reviews_db_reads_moved_total{reason=\"unavailable\"} %" PRIu64
+	    "\n", sum.counters[METRICS_READ_MOVED_BEHIND],
+	    sum.counters[METRICS_READ_MOVED_DOWN]);
+	nsb = cache_standbys_get(sb);
+	metrics_single("reviews_db_standbys_streaming", "gauge",
+	    "Standbys streaming from the primary, as the listener last saw.",
+	    nsb);
+	if (nsb > 0) {
+		metrics_printf("# HELP reviews_db_standby_lag_bytes WAL the "
+		    "primary wrote that the standby has not replayed "
+		    "(pg_stat_replication, read by the listener).\n"
+		    "# TYPE reviews_db_standby_lag_bytes gauge\n");
+		for (i = 0; i < (size_t)nsb; i++)
+			metrics_printf("reviews_db_standby_lag_bytes{standby="
+			    "\"%s\"} %" PRId64 "\n", sb[i].name,
+			    sb[i].lag_bytes);
+		metrics_printf("# HELP reviews_db_standby_lag_seconds The "
+		    "standby's replay_lag (0 when caught up and idle).\n"
+		    "# TYPE reviews_db_standby_lag_seconds gauge\n");
+		for (i = 0; i < (size_t)nsb; i++)
+			metrics_printf("reviews_db_standby_lag_seconds{standby="
+			    "\"%s\"} %.3f\n", sb[i].name,
+			    (double)sb[i].lag_ms / 1e3);
+		metrics_single("reviews_db_standby_lag_age_seconds", "gauge",
+		    "Age of the lag figures above.",
+		    (double)(clock_ms() - sb[0].at_ms) / 1e3);
+	}
 	metrics_single("reviews_unavailable_total", "counter",
 	    "Requests answered 503 (database unreachable).",
 	    (double)unavailable);

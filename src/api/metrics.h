@@ -19,6 +19,11 @@ enum metrics_counter {
 	METRICS_SET_HIT,
 	METRICS_SET_MISS,
 	METRICS_DB_RECONNECT,
+	METRICS_READ_STANDBY,		/* reads a standby answered */
+	METRICS_READ_PRIMARY,		/* ... the primary, instead of one */
+	METRICS_READ_MOVED_BEHIND,	/* moved: it had not replayed enough */
+	METRICS_READ_MOVED_DOWN,	/* moved: it did not answer */
+	METRICS_READ_UNCONFIRMED,	/* neither: the standby's, as it is */
 	METRICS__NCOUNTERS
 };
 

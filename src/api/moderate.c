@@ -5,6 +5,7 @@
 #include "cache.h"
 #include "db.h"
 #include "http.h"
+#include "readcache.h"
 #include "moderate.h"
 #include "router.h"
 
@@ -29,6 +30,7 @@ moderate_run(enum db_stmt stmt, const char *const *params)
 {
 	PGresult	*res;
 	int64_t		 product;
+	int32_t		 pid;
 	int		 status, shown, again, run;
 
 	for (run = 0; run < MODERATE_RUNS; run++) {
@@ -45,8 +47,9 @@ moderate_run(enum db_stmt stmt, const char *const *params)
 		PQclear(res);
 		if (again)
 			continue;
-		if (shown)
-			cache_bump((int32_t)product);
+		pid = (int32_t)product;
+		if (shown && readcache_wrote(&pid, 1) < 0)
+			return answer_failure(503);
 		return answer_status(204);
 	}
 	return answer_failure(503);

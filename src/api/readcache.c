@@ -1,3 +1,4 @@
+#include "db.h"
 #include "hash.h"
 #include "metrics.h"
 #include "readcache.h"
@@ -22,6 +23,28 @@ readcache_get(const struct cache_key *key, struct answer *a, uint64_t *ticket)
 	metrics_count(METRICS_CACHE_MISS);
 	*ticket = cache_generation(key->product);
 	return 0;
+}
+
+/*
+ * After a write to the n products committed, before it is acknowledged:
+ * their cached answers go, and their reads need from now on what the
+ * primary has written so far replayed on a standby (db_wal_position).
+ * Returns 0, or -1 when that position could not be had (the connection was
+ * lost just after the commit: answer 503, as when a commit is in doubt).
+ */
+int
+readcache_wrote(const int32_t *products, int n)
+{
+	uint64_t	 lsn = db_wal_position();
+	int		 i;
+
+	for (i = 0; i < n; i++) {
+		if (lsn == CACHE_LSN_UNKNOWN)
+			cache_bump(products[i]);
+		else
+			cache_wrote(products[i], lsn);
+	}
+	return lsn == CACHE_LSN_UNKNOWN ? -1 : 0;
 }
 
 /* Store the computed answer (len bytes at out) and return it, tagged. */

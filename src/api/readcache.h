@@ -14,6 +14,7 @@
 
 int		 readcache_get(const struct cache_key *, struct answer *,
 		    uint64_t *);
+int		 readcache_wrote(const int32_t *, int);
 struct answer	 readcache_put(const struct cache_key *, uint64_t,
 		    const char *, size_t);
 

@@ -8,6 +8,7 @@
 #include "cache.h"
 #include "db.h"
 #include "http.h"
+#include "readcache.h"
 #include "json.h"
 #include "reviewer.h"
 #include "router.h"
@@ -160,8 +161,9 @@ reviewer_erase(struct route_ctx *ctx)
 		[REVIEWER_PARAM_TOKEN] = ctx->admin,
 	};
 	PGresult	*res;
+	int32_t		*products;
 	size_t		 len;
-	int		 status, row, rows;
+	int		 status, row, rows, n;
 
 	if ((res = db_run(DB_ERASE, params, &status)) == NULL)
 		return answer_failure(status);
@@ -169,12 +171,18 @@ reviewer_erase(struct route_ctx *ctx)
 		PQclear(res);
 		return answer_failure(500);
 	}
-	for (row = 0; row < rows; row++)
+	if ((products = calloc((size_t)rows, sizeof(*products))) == NULL) {
+		PQclear(res);
+		return answer_failure(500);
+	}
+	for (row = 0, n = 0; row < rows; row++)
 		if (!PQgetisnull(res, row, ERASE_COL_PRODUCT))
-			cache_bump((int32_t)reviewer_int(res, row,
-			    ERASE_COL_PRODUCT));
+			products[n++] = (int32_t)reviewer_int(res, row,
+			    ERASE_COL_PRODUCT);
 	len = (size_t)snprintf(reply, sizeof(reply), "{\"deleted\":%s}",
 	    PQgetvalue(res, 0, ERASE_COL_DELETED));
 	PQclear(res);
-	return answer_json(200, reply, len);
+	row = readcache_wrote(products, n);
+	free(products);
+	return row < 0 ? answer_failure(503) : answer_json(200, reply, len);
 }

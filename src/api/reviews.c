@@ -6,6 +6,7 @@
 #include "cache.h"
 #include "db.h"
 #include "http.h"
+#include "readcache.h"
 #include "moderate.h"
 #include "pgenc.h"
 #include "post.h"
@@ -100,6 +101,7 @@ reviews_post(struct route_ctx *ctx)
 			    VALID_URL_MAX)];
 	static char	 reply[48];
 	char		 product[16], rating[4];
+	int32_t		 pid;
 	char		 ids[PGENC_INT_ARRAY_CAP(POST_CHARS_MAX)];
 	char		 values[PGENC_INT_ARRAY_CAP(POST_CHARS_MAX)];
 	const char	*key = ctx->req->idempotency_key;
@@ -150,7 +152,9 @@ reviews_post(struct route_ctx *ctx)
 	len = (size_t)snprintf(reply, sizeof(reply), "{\"review_id\":%s}",
 	    PQgetvalue(res, 0, 0));
 	PQclear(res);
-	cache_bump((int32_t)p->product_id);
+	pid = (int32_t)p->product_id;
+	if (readcache_wrote(&pid, 1) < 0)
+		return answer_failure(503);
 	return answer_json(201, reply, len);
 }
 
@@ -168,6 +172,7 @@ reviews_helpful(struct route_ctx *ctx)
 	PGresult	*res;
 	int		 status;
 	int64_t		 product = 0;
+	int32_t		 pid;
 
 	snprintf(id, sizeof(id), "%" PRId64, ctx->id);
 	if ((res = db_run(DB_HELPFUL, params, &status)) == NULL)
@@ -178,7 +183,9 @@ reviews_helpful(struct route_ctx *ctx)
 	if (product == 0)
 		return answer_error(404, "review_id",
 		    "does not name an existing review");
-	cache_bump((int32_t)product);
+	pid = (int32_t)product;
+	if (readcache_wrote(&pid, 1) < 0)
+		return answer_failure(503);
 	return answer_status(204);
 }
 

@@ -278,6 +278,14 @@ const char db_options[] =
 
 const struct db_sql db_sql[DB__MAX] = {
 	[DB_PING] = { "ping", "SELECT 1", 0, 1 },
+	/* On a standby how far it replayed; once promoted, all it has. */
+	[DB_REPLAYED] = { "replayed",
+	    "SELECT (CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()"
+	    " ELSE pg_current_wal_lsn() END)::text", 0, 1 },
+	/* On the primary, after a write: at least its commit's position. */
+	[DB_WAL_POSITION] = { "wal_position",
+	    "SELECT CASE WHEN pg_is_in_recovery() THEN NULL"
+	    " ELSE pg_current_wal_lsn()::text END", 0, 1 },
 
 	[DB_LIST_NEWEST] = { "list_newest", CALL(LIST_SQL, ORDER_NEWEST), 3, 1 },
 	[DB_LIST_HELPFUL] = { "list_helpful", CALL(LIST_SQL, ORDER_HELPFUL),

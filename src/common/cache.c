@@ -11,7 +11,7 @@
 #include "clock.h"
 #include "hash.h"
 
-#define CACHE_MAGIC	0x52564334u	/* "RVC4" */
+#define CACHE_MAGIC	0x52564335u	/* "RVC5" */
 #define CACHE_GENS	(1u << 20)	/* product generation counters */
 #define CACHE_SLOT	4096		/* bytes per slot, header included */
 #define CACHE_METRICS	(1u << 20)	/* bytes for the workers' metrics */
@@ -25,6 +25,10 @@ struct cache_head {
 	uint64_t	 invalidations;
 	uint64_t	 drops;
 	uint64_t	 connects;
+	uint64_t	 lsn_all;	/* every product needs this much replayed */
+	uint32_t	 nstandbys;
+	uint32_t	 pad;
+	struct cache_standby standbys[CACHE_STANDBYS];
 };
 
 /*
@@ -52,6 +56,8 @@ _Static_assert(sizeof(struct cache_head) <= CACHE_SLOT, "head layout");
 static struct cache_head	*cache_head;
 static void			*cache_metrics;
 static uint64_t			*cache_gens;
+static uint64_t			*cache_lsn_wrote;	/* by this host's writers */
+static uint64_t			*cache_lsn_heard;	/* by its listener */
 static struct cache_slot	*cache_slots;
 static size_t			 cache_map_len;
 static uint32_t			 cache_nslots;	/* 0: no answers kept */
@@ -76,7 +82,7 @@ cache_open(const char *path, size_t mb, long ttl_ms)
 	if (path == NULL || *path == '\0')
 		return -1;
 	nslots = ttl_ms > 0 ? (mb << 20) / CACHE_SLOT / CACHE_WAYS * CACHE_WAYS : 0;
-	len = CACHE_SLOT + CACHE_METRICS + CACHE_GENS * sizeof(uint64_t) +
+	len = CACHE_SLOT + CACHE_METRICS + 3 * CACHE_GENS * sizeof(uint64_t) +
 	    nslots * CACHE_SLOT;
 	if ((fd = open(path, O_RDWR | O_CREAT, 0600)) < 0) {
 		fprintf(stderr, "reviews: cache %s: %s\n", path, strerror(errno));
@@ -100,7 +106,9 @@ cache_open(const char *path, size_t mb, long ttl_ms)
 	cache_head = p;
 	cache_metrics = (char *)p + CACHE_SLOT;
 	cache_gens = (uint64_t *)((char *)cache_metrics + CACHE_METRICS);
-	cache_slots = (struct cache_slot *)(cache_gens + CACHE_GENS);
+	cache_lsn_wrote = cache_gens + CACHE_GENS;
+	cache_lsn_heard = cache_lsn_wrote + CACHE_GENS;
+	cache_slots = (struct cache_slot *)(cache_lsn_heard + CACHE_GENS);
 	cache_map_len = len;
 	cache_nslots = (uint32_t)nslots;
 	cache_ttl_ms = ttl_ms;
@@ -231,6 +239,127 @@ cache_deaf(void)
 {
 	if (cache_head != NULL)
 		__atomic_store_n(&cache_head->heard_ms, 0, __ATOMIC_RELEASE);
+}
+
+/*
+ * Replay positions (PostgreSQL LSNs) a product's reads need.  A standby
+ * may answer a read of product only once it has replayed this far; else
+ * the read goes to the primary.  Three sources, the highest wins:
+ *  - this host's writers: the primary's WAL position after their commit,
+ *    recorded before the write is acknowledged (cache_wrote);
+ *  - the listener: for a product another host wrote, CACHE_LSN_UNKNOWN
+ *    from the notification until its next ping returns the primary's
+ *    position (taken after that commit), then that position;
+ *  - lsn_all for every product: unknown from a (re)connect of the
+ *    listener or a whole-cache drop until the next ping returns.
+ * While the listener does not confirm, every product's is unknown: writes
+ * of other hosts may be missed.  Products share slots as generations do
+ * (a shared slot only sends more reads to the primary).
+ */
+static void
+cache_lsn_raise(uint64_t *p, uint64_t lsn)
+{
+	uint64_t	 old = __atomic_load_n(p, __ATOMIC_RELAXED);
+
+	while (old < lsn && !__atomic_compare_exchange_n(p, &old, lsn, 0,
+	    __ATOMIC_SEQ_CST, __ATOMIC_RELAXED))
+		;
+}
+
+uint64_t
+cache_lsn_needed(int32_t product)
+{
+	uint32_t	 i = (uint32_t)product & (CACHE_GENS - 1);
+	uint64_t	 a, b, c;
+
+	if (cache_head == NULL || !cache_listening(clock_ms()))
+		return CACHE_LSN_UNKNOWN;
+	a = __atomic_load_n(&cache_head->lsn_all, __ATOMIC_ACQUIRE);
+	b = __atomic_load_n(&cache_lsn_wrote[i], __ATOMIC_ACQUIRE);
+	c = __atomic_load_n(&cache_lsn_heard[i], __ATOMIC_ACQUIRE);
+	return a > b ? (a > c ? a : c) : (b > c ? b : c);
+}
+
+/* A write to product committed at or before lsn: then bump it. */
+void
+cache_wrote(int32_t product, uint64_t lsn)
+{
+	if (cache_head == NULL)
+		return;
+	cache_lsn_raise(&cache_lsn_wrote[(uint32_t)product & (CACHE_GENS - 1)],
+	    lsn);
+	cache_bump(product);
+}
+
+/*
+ * The listener's side: what product's reads need from now on (lsn, or
+ * CACHE_LSN_UNKNOWN until a later call), or every product's (product < 0).
+ */
+void
+cache_lsn_heard_set(int32_t product, uint64_t lsn)
+{
+	if (cache_head == NULL)
+		return;
+	if (product < 0)
+		__atomic_store_n(&cache_head->lsn_all, lsn, __ATOMIC_SEQ_CST);
+	else
+		__atomic_store_n(&cache_lsn_heard[(uint32_t)product &
+		    (CACHE_GENS - 1)], lsn, __ATOMIC_SEQ_CST);
+}
+
+/* Whether two products share a slot of replay positions. */
+int
+cache_lsn_shared(int32_t a, int32_t b)
+{
+	return (((uint32_t)a ^ (uint32_t)b) & (CACHE_GENS - 1)) == 0;
+}
+
+/*
+ * The standbys' replication lag as the primary reports it, written by the
+ * listener (n of them; names set once), read for /metrics.
+ */
+void
+cache_standbys_set(const struct cache_standby *sb, int n)
+{
+	int	 i;
+
+	if (cache_head == NULL)
+		return;
+	if (n > CACHE_STANDBYS)
+		n = CACHE_STANDBYS;
+	for (i = 0; i < n; i++) {
+		__atomic_add_fetch(&cache_head->standbys[i].seq, 1,
+		    __ATOMIC_ACQ_REL);
+		memcpy(cache_head->standbys[i].name, sb[i].name,
+		    sizeof(sb[i].name));
+		cache_head->standbys[i].lag_bytes = sb[i].lag_bytes;
+		cache_head->standbys[i].lag_ms = sb[i].lag_ms;
+		cache_head->standbys[i].at_ms = sb[i].at_ms;
+		__atomic_add_fetch(&cache_head->standbys[i].seq, 1,
+		    __ATOMIC_RELEASE);
+	}
+	__atomic_store_n(&cache_head->nstandbys, (uint32_t)n, __ATOMIC_RELEASE);
+}
+
+int
+cache_standbys_get(struct cache_standby *sb)
+{
+	uint32_t	 n, i, seq;
+
+	if (cache_head == NULL)
+		return 0;
+	n = __atomic_load_n(&cache_head->nstandbys, __ATOMIC_ACQUIRE);
+	for (i = 0; i < n && i < CACHE_STANDBYS; i++) {
+		do {
+			seq = __atomic_load_n(&cache_head->standbys[i].seq,
+			    __ATOMIC_ACQUIRE);
+			sb[i] = cache_head->standbys[i];
+			__atomic_thread_fence(__ATOMIC_ACQUIRE);
+		} while ((seq & 1) || seq != __atomic_load_n(
+		    &cache_head->standbys[i].seq, __ATOMIC_RELAXED));
+		sb[i].name[sizeof(sb[i].name) - 1] = '\0';
+	}
+	return (int)n;
 }
 
 /* The host-wide counters. */

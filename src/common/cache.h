@@ -57,6 +57,19 @@ enum { CACHE_LIST = 1, CACHE_META = 2, CACHE_SET = 3 };
 /* The most bytes an entry holds (a slot, less its header). */
 #define CACHE_ENTRY_MAX	4024
 
+/* A replay position no standby has reached: "read from the primary". */
+#define CACHE_LSN_UNKNOWN	UINT64_MAX
+
+/* A standby's replication lag, as the primary's pg_stat_replication has it. */
+#define CACHE_STANDBYS	8
+struct cache_standby {
+	uint32_t	 seq;		/* odd while the listener writes it */
+	char		 name[28];	/* its application_name */
+	int64_t		 lag_bytes;	/* WAL written, not yet replayed */
+	int64_t		 lag_ms;	/* replay_lag (0 when caught up) */
+	int64_t		 at_ms;		/* when the listener read it */
+};
+
 /* Host-wide counters of the listener and the cache, for /metrics. */
 struct cache_stats {
 	uint64_t	 invalidations;	/* products bumped by the listener */
@@ -83,6 +96,14 @@ void		 cache_heard(int64_t);
 void		 cache_deaf(void);
 int		 cache_listening(int64_t);
 void		 cache_stats(struct cache_stats *);
+
+/* Which database a read may use (see cache.c). */
+uint64_t	 cache_lsn_needed(int32_t);
+void		 cache_wrote(int32_t, uint64_t);
+void		 cache_lsn_heard_set(int32_t, uint64_t);
+int		 cache_lsn_shared(int32_t, int32_t);
+void		 cache_standbys_set(const struct cache_standby *, int);
+int		 cache_standbys_get(struct cache_standby *);
 
 /* The workers' metrics area (metrics.c lays it out). */
 void		*cache_metrics_area(size_t *);
