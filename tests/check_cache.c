@@ -222,6 +222,70 @@ START_TEST(test_cache_drops)
 END_TEST
 
 /* The suite tests/check_main.c runs. */
+/*
+ * Replay positions: a product's need is the highest of its writers', the
+ * listener's and the whole-cache one; unknown while the listener does not
+ * confirm, or between a notification and its ping's answer.
+ */
+START_TEST(test_cache_lsn)
+{
+	uint64_t	 gen = cache_generation(42);
+	pid_t		 pid;
+	int		 st;
+
+	ck_assert_uint_eq(cache_lsn_needed(42), 0);
+	if ((pid = fork()) == 0) {	/* a writer of another process */
+		cache_wrote(42, 1000);
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	ck_assert_uint_eq(cache_lsn_needed(42), 1000);
+	ck_assert_uint_eq(cache_generation(42), gen + 1);	/* and bumped */
+	cache_wrote(42, 500);		/* a lower position lowers nothing */
+	ck_assert_uint_eq(cache_lsn_needed(42), 1000);
+	ck_assert_uint_eq(cache_lsn_needed(43), 0);
+	/* The listener heard 43: unknown until its ping answers 2000. */
+	cache_lsn_heard_set(43, CACHE_LSN_UNKNOWN);
+	ck_assert_uint_eq(cache_lsn_needed(43), CACHE_LSN_UNKNOWN);
+	cache_lsn_heard_set(43, 2000);
+	ck_assert_uint_eq(cache_lsn_needed(43), 2000);
+	/* Every product: at least the whole-cache position. */
+	cache_lsn_heard_set(-1, 3000);
+	ck_assert_uint_eq(cache_lsn_needed(42), 3000);
+	ck_assert_uint_eq(cache_lsn_needed(7), 3000);
+	cache_wrote(7, 4000);
+	ck_assert_uint_eq(cache_lsn_needed(7), 4000);
+	/* Products share slots as generations do: only more reads move. */
+	ck_assert(cache_lsn_shared(7, 7 + (1 << 20)));
+	ck_assert(!cache_lsn_shared(7, 8));
+	ck_assert_uint_eq(cache_lsn_needed(7 + (1 << 20)), 4000);
+	/* A listener not confirming: nothing is known. */
+	cache_deaf();
+	ck_assert_uint_eq(cache_lsn_needed(1), CACHE_LSN_UNKNOWN);
+	cache_heard(clock_ms());
+	ck_assert_uint_eq(cache_lsn_needed(1), 3000);
+}
+END_TEST
+
+/* The standbys' lag as the listener wrote it. */
+START_TEST(test_cache_standbys)
+{
+	struct cache_standby	 in[2] = {
+		{ .name = "db2", .lag_bytes = 10, .lag_ms = 2, .at_ms = 5 },
+		{ .name = "db3", .lag_bytes = 0, .lag_ms = 0, .at_ms = 5 },
+	}, out[CACHE_STANDBYS];
+
+	ck_assert_int_eq(cache_standbys_get(out), 0);
+	cache_standbys_set(in, 2);
+	ck_assert_int_eq(cache_standbys_get(out), 2);
+	ck_assert_str_eq(out[0].name, "db2");
+	ck_assert_int_eq(out[0].lag_bytes, 10);
+	ck_assert_str_eq(out[1].name, "db3");
+	cache_standbys_set(in, 1);
+	ck_assert_int_eq(cache_standbys_get(out), 1);
+}
+END_TEST
+
 Suite *
 check_suite(void)
 {
@@ -238,6 +302,8 @@ check_suite(void)
 	tcase_add_test(tc, test_cache_put_after_bump);
 	tcase_add_test(tc, test_cache_ttl);
 	tcase_add_test(tc, test_cache_limits);
+	tcase_add_test(tc, test_cache_lsn);
+	tcase_add_test(tc, test_cache_standbys);
 	suite_add_tcase(s, tc);
 	return s;
 }

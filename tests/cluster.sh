@@ -19,12 +19,10 @@ ctl() { $STACKCTL "$@"; }
 
 # --- the topology -------------------------------------------------------
 
-mapfile -t hosts < <(ctl host_list)
+. "$(dirname "$0")/hosts.sh"
 [ "${hosts[*]}" = "app1 app2 app3" ] && ok "three app hosts: ${hosts[*]}" ||
 	bad "hosts: '${hosts[*]}', want app1 app2 app3"
-declare -A addr
 for h in "${hosts[@]}"; do
-	addr[$h]=$(ctl host_addr "$h" "$(ctl host_slot "$h")")
 	ns=$(ctl netns_of "$h")
 	if ip netns exec "$ns" ss -Htln | grep -q " ${addr[$h]} "; then
 		ok "$h: its pool listens on ${addr[$h]} in namespace $ns"
@@ -50,19 +48,8 @@ for h in "${hosts[@]}"; do [[ " $seen " == *" ${addr[$h]} "* ]] || all=0; done
 # Each host keeps answers for minutes (CACHE_TTL_MS); a write bumps its own
 # host's generation before it answers, and the others' through the
 # database (NOTIFY -> reviews-listen).  Hosts are read directly, each over
-# FastCGI (cgi-fcgi), so every one of them is asked after every write.
-# (NGINX's METRICS_ALLOWED too: the suite reads /metrics from loopback.)
-fcgi() {	# fcgi HOST METHOD PATH [QUERY]: the body one host answers
-	env -i REQUEST_METHOD="$2" REQUEST_PATH="$3" QUERY_STRING="${4:-}" METRICS_ALLOWED=1 \
-		cgi-fcgi -bind -connect "${addr[$1]}" 2>/dev/null | sed 's/\r$//; 1,/^$/d'
-}
-metric_of() {	# metric_of HOST NAME: one host's summed metric
-	fcgi "$1" GET /metrics | awk -v n="$2" '$1 == n {print $2}'
-}
-fcgi_head() {	# fcgi_head HOST PATH QUERY: the headers one host answers
-	env -i REQUEST_METHOD=GET REQUEST_PATH="$2" QUERY_STRING="${3:-}" \
-		cgi-fcgi -bind -connect "${addr[$1]}" 2>/dev/null | sed 's/\r$//; /^$/q'
-}
+# FastCGI (fcgi in tests/hosts.sh), so every one of them is asked after
+# every write.
 # fresh_delay HOST PRODUCT BEFORE T_ACK: poll HOST's newest list of
 # PRODUCT until it differs from BEFORE.  Prints "STALE FRESH": the ms from
 # T_ACK (the write's answer) to the send of the last read that still got
@@ -94,14 +81,6 @@ every_host_fresh() {
 		[ "$f" -gt "$wf" ] && wf=$f
 	done
 	echo "$ws $wf"
-}
-list_of() {	# list_of HOST PRODUCT: its newest list, retried through a 503
-	local b
-	for _ in $(seq 1 100); do
-		b=$(fcgi "$1" GET /reviews "product_id=$2&sort=newest&count=3")
-		[[ "$b" == '{"product"'* ]] && { echo "$b"; return; }
-		sleep 0.1
-	done
 }
 # 20 products of this run's own, three reviews each: every third write is
 # a report, and at most one in three writes to a product, so none runs out.

@@ -1,3 +1,4 @@
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -143,6 +144,24 @@ db_http_status(const char *state)
 }
 
 /*
+ * Whether c was closed by its server while idle: a server that shuts down
+ * or terminates the session sends its error and closes, so the socket
+ * reads.  Seen before sending, a write goes to a new connection instead of
+ * failing in doubt (503) on the dead one.
+ */
+static int
+db_conn_closed(PGconn *c)
+{
+	struct pollfd	 pfd = { .fd = PQsocket(c), .events = POLLIN };
+
+	if (pfd.fd < 0)
+		return 1;
+	if (poll(&pfd, 1, 0) <= 0)
+		return 0;
+	return !PQconsumeInput(c) || PQstatus(c) == CONNECTION_BAD;
+}
+
+/*
  * Run prepared statement stmt on l with text parameters.  Returns its
  * result (the caller PQclears it) and sets *status to 200; or returns NULL
  * and sets *status to the HTTP status to answer.  A lost connection is
@@ -161,6 +180,12 @@ db_link_run(struct db_link *l, enum db_stmt stmt, const char *const *params,
 	int			 attempt;
 
 	for (attempt = 0; attempt < 2; attempt++) {
+		if (l->conn != NULL && db_conn_closed(l->conn)) {
+			fprintf(stderr, "reviews-fcgi: the %s closed the connection: %s",
+			    l->name, PQerrorMessage(l->conn));
+			PQfinish(l->conn);
+			l->conn = NULL;
+		}
 		if (l->conn == NULL && db_connect(l) < 0) {
 			*status = 503;
 			return NULL;
