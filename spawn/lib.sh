@@ -84,7 +84,7 @@ stack_init() {
 # runs); when nothing runs, the environment's value is the next `up`'s.
 STACK_SETTINGS="PORT HTTPS_PORT STACK_PGPORT WORKERS NGINX_WORKERS SAMPLE_SCALE CORS_ORIGINS
 	WRITE_RATE WRITE_BURST CACHE_TTL_MS CACHE_MB PG_SHARED_BUFFERS ACCESS_LOG
-	FAIL_TIMEOUT DATABASE_URL"
+	FAIL_TIMEOUT STANDBY_READS DATABASE_URL"
 
 # stack_running: whether any process of the stack is alive (by its pid files).
 stack_running() {

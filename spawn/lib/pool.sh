@@ -54,6 +54,9 @@ pool_start() {
 		ns=$(netns_of "$host")
 		urls=$(standby_urls "$host")
 		db=${urls%%$'\t'*} read=${urls#*$'\t'}
+		# STANDBY_READS=0: standbys stream, but reads stay on the primary
+		# (the one-database figure of spawn/bench-servers).
+		[ "${STANDBY_READS:-1}" != 0 ] || read=
 	fi
 	pool_check_connections "$host" "$slot" "$n"
 	local where=(--socket "${addr#unix:}")
