@@ -169,7 +169,7 @@ pg_forget_standbys() {
 		die "PostgreSQL did not start: see $(pg_log "$PG_HOST")"
 	pg_su "SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots" >/dev/null
 	pg_down
-	for d in "$STACK_DIR"/pg-db*; do
+	for d in "$STACK_DIR"/pg "$STACK_DIR"/pg-db*; do
 		[ -d "$d" ] && [ "$d" != "$PG_DATA" ] && rm -rf "$d"
 	done
 	return 0

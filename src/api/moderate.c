@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cache.h"
 #include "db.h"
 #include "http.h"
 #include "readcache.h"

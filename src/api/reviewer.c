@@ -5,7 +5,6 @@
 
 #include <cjson/cJSON.h>
 
-#include "cache.h"
 #include "db.h"
 #include "http.h"
 #include "readcache.h"
@@ -163,7 +162,7 @@ reviewer_erase(struct route_ctx *ctx)
 	PGresult	*res;
 	int32_t		*products;
 	size_t		 len;
-	int		 status, row, rows, n;
+	int		 status, row, rows, n, rc;
 
 	if ((res = db_run(DB_ERASE, params, &status)) == NULL)
 		return answer_failure(status);
@@ -182,7 +181,7 @@ reviewer_erase(struct route_ctx *ctx)
 	len = (size_t)snprintf(reply, sizeof(reply), "{\"deleted\":%s}",
 	    PQgetvalue(res, 0, ERASE_COL_DELETED));
 	PQclear(res);
-	row = readcache_wrote(products, n);
+	rc = readcache_wrote(products, n);
 	free(products);
-	return row < 0 ? answer_failure(503) : answer_json(200, reply, len);
+	return rc < 0 ? answer_failure(503) : answer_json(200, reply, len);
 }

@@ -3,7 +3,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cache.h"
 #include "db.h"
 #include "http.h"
 #include "readcache.h"

@@ -180,20 +180,26 @@ listen_apply(const PGnotify *n, int self, struct listen_pending *pend)
  * The ping: a notification back to ourselves (cache_heard) and the
  * primary's WAL position as it runs (listen_resolve); every
  * LISTEN_LAG_EVERY pings also each standby's lag (cache_standbys_set).
+ * Without notify only the position: what notified products wait for
+ * between pings (far cheaper than a notification every listener of every
+ * host gets).
  */
 #define LISTEN_LAG_EVERY	50
 static int
-listen_ping(PGconn *c, int64_t now, int lag)
+listen_ping(PGconn *c, int64_t now, int notify, int lag)
 {
 	char	 q[512];
 
-	snprintf(q, sizeof(q), "SELECT pg_notify('" LISTEN_CHANNEL
-	    "', 'ping:%" PRId64 "'), pg_current_wal_lsn()%s", now, lag ?
-	    ", (SELECT string_agg(replace(application_name, ' ', '_') || ' ' "
-	    "|| coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)"
-	    "::bigint, -1) || ' ' || coalesce((extract(epoch FROM "
-	    "replay_lag) * 1000)::bigint, 0), E'\\n' ORDER BY "
-	    "application_name) FROM pg_stat_replication)" : "");
+	if (!notify)
+		snprintf(q, sizeof(q), "SELECT NULL, pg_current_wal_lsn()");
+	else
+		snprintf(q, sizeof(q), "SELECT pg_notify('" LISTEN_CHANNEL
+		    "', 'ping:%" PRId64 "'), pg_current_wal_lsn()%s", now, lag ?
+		    ", (SELECT string_agg(replace(application_name, ' ', '_') "
+		    "|| ' ' || coalesce(pg_wal_lsn_diff(pg_current_wal_lsn(), "
+		    "replay_lsn)::bigint, -1) || ' ' || coalesce((extract(epoch "
+		    "FROM replay_lag) * 1000)::bigint, 0), E'\\n' ORDER BY "
+		    "application_name) FROM pg_stat_replication)" : "");
 	if (PQsendQuery(c, q))
 		return 0;
 	fprintf(stderr, "reviews-listen: ping: %s", PQerrorMessage(c));
@@ -215,7 +221,7 @@ listen_serve(PGconn *c, const struct listen_opts *o,
 	int64_t		 now, next_ping = 0, pending = 0, sent;
 	uint64_t	 lsn;
 	int		 self = PQbackendPID(c), wait_ms, inflight = 0;
-	int		 pings = 0;
+	int		 pings = 0, ping;
 
 	/* What was missed while not listening is unknown until a ping. */
 	wait.n = next.n = next.all = 0;
@@ -229,15 +235,17 @@ listen_serve(PGconn *c, const struct listen_opts *o,
 			    "reconnecting\n", o->stall_ms);
 			return -1;
 		}
-		/* Notified products are resolved by a ping sent at once. */
-		if (!inflight && ((now >= next_ping && pending == 0) ||
-		    wait.n > 0 || wait.all)) {
-			if (listen_ping(c, now, pings++ % LISTEN_LAG_EVERY == 0) < 0)
+		/* Notified products are resolved by a query sent at once. */
+		ping = now >= next_ping && pending == 0;
+		if (!inflight && (ping || wait.n > 0 || wait.all)) {
+			if (listen_ping(c, now, ping,
+			    ping && pings++ % LISTEN_LAG_EVERY == 0) < 0)
 				return -1;
-			if (pending == 0)
+			if (ping) {
 				pending = now;
+				next_ping = now + o->ping_ms;
+			}
 			inflight = 1;
-			next_ping = now + o->ping_ms;
 		}
 		wait_ms = pending != 0 ? o->ping_ms : (int)(next_ping - now);
 		if (poll(&pfd, 1, wait_ms < 1 ? 1 : wait_ms) < 0 && errno != EINTR)

@@ -2,8 +2,11 @@
  * reviews-listen: the listener of one app server.  It keeps the host's
  * shared response cache exact: every write NOTIFYs its product in its own
  * transaction, and this process bumps that product's generation in the
- * region the host's workers share (src/common/cache.h).  Run one per app
- * server, supervised like the workers (spawn/pool, systemd).
+ * region the host's workers share (src/common/cache.h).  With standbys it
+ * also tells the workers how far a standby must have replayed before it
+ * may answer a product another host wrote (the primary's WAL position its
+ * next ping returns), and reads the standbys' lag for /metrics.  Run one
+ * per app server, supervised like the workers (spawn/pool, systemd).
  *
  * Environment, as the workers read it:
  *   DATABASE_URL          the primary (a standby cannot LISTEN)
