@@ -48,13 +48,6 @@ db_init(const char *conninfo, const char *read_conninfo)
 	db_standby.conninfo = read_conninfo;
 }
 
-/* Whether reads have a standby to go to. */
-int
-db_has_standby(void)
-{
-	return db_standby.conninfo != NULL;
-}
-
 /* Close the connections (at worker exit). */
 void
 db_close(void)

@@ -170,7 +170,6 @@ extern const struct db_sql db_sql[DB__MAX];
 extern const char db_options[];
 
 void		 db_init(const char *, const char *);
-int		 db_has_standby(void);
 void		 db_close(void);
 PGresult	*db_run(enum db_stmt, const char *const *, int *);
 PGresult	*db_read(enum db_stmt, const char *const *, uint64_t, int *);
