@@ -19,7 +19,7 @@ standby_db_hosts() {
 # standby_hosts: the database hosts that are standbys now.
 standby_hosts() { standby_db_hosts | grep -vx "$PG_HOST" || true; }
 
-# standby_replication_conninfo: how a standby reaches the primary.
+# standby_primary_conninfo: how a standby reaches the primary.
 standby_primary_conninfo() {
 	echo "host=$(tls_name "$PG_HOST") hostaddr=$(netns_ip "$PG_HOST") port=$STACK_PGPORT user=replicator $(tls_conninfo replicator)"
 }
