@@ -86,13 +86,7 @@ every_host_fresh() {
 # a report, and at most one in three writes to a product, so none runs out.
 cbase=$((1960000000 + ($$ % 10000) * 100))
 mapfile -t cprods < <(seq "$cbase" $((cbase + 19)))
-for p in "${cprods[@]}"; do
-	for k in 1 2 3; do
-		post "$(jq -cn --arg r "$RUN" --argjson p "$p" --argjson k "$k" '{product_id: $p, rating: $k, body: ("seed " + $r + " " + ($k|tostring) + " " + ("s" * 40)),
-			summary: "seed", recommend: true, name: "s", email: "s@example.com"}')"
-		[ "$STATUS" = 201 ] || bad "seeding product $p: $STATUS $BODY"
-	done
-done
+seed_products "${cprods[@]}"
 # What one probe costs (a cgi-fcgi process and its answer): every delay
 # below includes it.
 t0=$(now_ms)

@@ -28,3 +28,15 @@ list_of() {	# list_of HOST PRODUCT: its newest list, retried through a 503
 		sleep 0.1
 	done
 }
+# seed_products PRODUCT...: three reviews each (ratings 1, 2, 3, bodies
+# "seed $RUN K ..."), through the load balancer.
+seed_products() {
+	local p k
+	for p in "$@"; do
+		for k in 1 2 3; do
+			post "$(jq -cn --arg r "$RUN" --argjson p "$p" --argjson k "$k" '{product_id: $p, rating: $k, body: ("seed " + $r + " " + ($k|tostring) + " " + ("s" * 40)),
+				summary: "seed", recommend: true, name: "s", email: "s@example.com"}')"
+			[ "$STATUS" = 201 ] || bad "seeding product $p: $STATUS $BODY"
+		done
+	done
+}

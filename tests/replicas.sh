@@ -98,13 +98,7 @@ out=$(curl -s -o /dev/null -w '%{http_code}' "https://127.0.0.1:$HTTPS/healthz" 
 # without standbys), while the standby holds none of them.
 pbase=$((1970000000 + ($$ % 10000) * 100))
 mapfile -t prods < <(seq "$pbase" $((pbase + 11)))
-for p in "${prods[@]}"; do
-	for k in 1 2 3; do
-		post "$(jq -cn --arg r "$RUN" --argjson p "$p" --argjson k "$k" '{product_id: $p, rating: $k, body: ("seed " + $r + " " + ($k|tostring) + " " + ("s" * 40)),
-			summary: "seed", recommend: true, name: "s", email: "s@example.com"}')"
-		[ "$STATUS" = 201 ] || bad "seeding product $p: $STATUS $BODY"
-	done
-done
+seed_products "${prods[@]}"
 for _ in $(seq 1 100); do
 	[ "$(su_on "$SB" "SELECT count(*) FROM reviews WHERE body LIKE 'seed $RUN %'")" = 36 ] && break
 	sleep 0.1

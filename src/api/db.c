@@ -8,6 +8,7 @@
 #include "cache.h"
 #include "clock.h"
 #include "db.h"
+#include "digits.h"
 #include "metrics.h"
 
 /*
@@ -217,17 +218,6 @@ db_run(enum db_stmt stmt, const char *const *params, int *status)
 	return db_link_run(&db_primary, stmt, params, status);
 }
 
-/* "X/Y" (pg_lsn's text) as a number, or 0. */
-static uint64_t
-db_lsn(const char *s)
-{
-	unsigned int	 hi, lo;
-
-	if (s == NULL || sscanf(s, "%X/%X", &hi, &lo) != 2)
-		return 0;
-	return (uint64_t)hi << 32 | lo;
-}
-
 /*
  * Whether the standby has replayed need (1) or not (0): from what it said
  * last, else asked again (at most every DB_REPLAY_ASK_MS); -1 when it
@@ -252,7 +242,7 @@ db_standby_has(uint64_t need)
 	if ((res = db_link_run(&db_standby, DB_REPLAYED, NULL, &status)) == NULL)
 		return -1;
 	if (PQntuples(res) == 1)
-		db_replayed = db_lsn(PQgetvalue(res, 0, 0));
+		db_replayed = digits_lsn(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return need <= db_replayed;
 }
@@ -317,7 +307,7 @@ db_wal_position(void)
 	if ((res = db_run(DB_WAL_POSITION, NULL, &status)) == NULL)
 		return CACHE_LSN_UNKNOWN;
 	if (PQntuples(res) == 1)
-		lsn = db_lsn(PQgetvalue(res, 0, 0));
+		lsn = digits_lsn(PQgetvalue(res, 0, 0));
 	PQclear(res);
 	return lsn != 0 ? lsn : CACHE_LSN_UNKNOWN;
 }

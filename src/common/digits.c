@@ -1,3 +1,5 @@
+#include <stdio.h>
+
 #include "digits.h"
 
 /*
@@ -37,4 +39,15 @@ digits_hex(int c)
 	if (c >= 'A' && c <= 'F')
 		return c - 'A' + 10;
 	return -1;
+}
+
+/* "X/Y", a pg_lsn as PostgreSQL writes it, as a number; 0 if it is not one. */
+uint64_t
+digits_lsn(const char *s)
+{
+	unsigned int	 hi, lo;
+
+	if (s == NULL || sscanf(s, "%X/%X", &hi, &lo) != 2)
+		return 0;
+	return (uint64_t)hi << 32 | lo;
 }

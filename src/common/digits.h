@@ -11,5 +11,6 @@
 
 int	 digits_parse(const char *, size_t, int64_t, int64_t *);
 int	 digits_hex(int);
+uint64_t digits_lsn(const char *);
 
 #endif

@@ -110,17 +110,6 @@ listen_resolve(struct listen_pending *wait, const struct listen_pending *next,
 	wait->all = 0;
 }
 
-/* "X/Y" (pg_lsn's text) as a number, or 0. */
-static uint64_t
-listen_lsn(const char *s)
-{
-	unsigned int	 hi, lo;
-
-	if (s == NULL || sscanf(s, "%X/%X", &hi, &lo) != 2)
-		return 0;
-	return (uint64_t)hi << 32 | lo;
-}
-
 /*
  * The standbys' lag from the ping's third column: "name lag_bytes lag_ms"
  * lines, one per standby streaming from the primary.
@@ -269,7 +258,7 @@ listen_serve(PGconn *c, const struct listen_opts *o,
 				PQclear(res);
 				return -1;
 			}
-			if ((lsn = listen_lsn(PQgetvalue(res, 0, 1))) == 0) {
+			if ((lsn = digits_lsn(PQgetvalue(res, 0, 1))) == 0) {
 				fprintf(stderr, "reviews-listen: ping: no WAL "
 				    "position\n");
 				PQclear(res);
